@@ -1,0 +1,44 @@
+package org.layerlens.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Class names, one a line. pytorch-ssd's files start with {@code BACKGROUND}; a file without it
+ * gets it prepended (and a note says so), so that line k names class k.
+ */
+public final class Labels {
+    private Labels() {
+    }
+
+    public static List<String> read(Path file, List<String> notes) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String s = line.strip();
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IOException(file + ": the labels file is empty");
+        }
+        if (!out.get(0).equalsIgnoreCase("BACKGROUND")) {
+            out.add(0, "BACKGROUND");
+            notes.add(file.getFileName() + " has no BACKGROUND line: class 1 is \"" + out.get(1) + "\"");
+        }
+        return out;
+    }
+
+    /** Index names "0", "1", ... for a model without a labels file. */
+    public static List<String> indices(int classes) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < classes; i++) {
+            out.add(Integer.toString(i));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package org.layerlens.engine.nn;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.layerlens.engine.exec.Execution;
+import org.layerlens.engine.exec.Tensors;
+import org.layerlens.engine.ssd.BoxCodec;
+import org.layerlens.engine.ssd.PriorSpec;
+import org.layerlens.engine.ssd.Priors;
+import org.layerlens.engine.ssd.SsdOutput;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * pytorch-ssd's {@code SSD}: a backbone ({@code base_net}), extra layers, and per-source
+ * classification and regression heads. The heads read the outputs at {@link #sourcePaths()}
+ * (for mb2-ssd-lite: {@code base_net.14.conv.2}, {@code base_net}, {@code extras.0..3}).
+ */
+public final class SSD extends Module {
+    private final String architecture;
+    private final int numClasses;
+    private final int imageSize;
+    private final List<String> sourcePaths;
+    private final List<PriorSpec> specs;
+    private final BoxCodec codec;
+    private final INDArray priors;
+
+    public SSD(String architecture, int numClasses, int imageSize, Sequential baseNet, ModuleList extras,
+               ModuleList classificationHeaders, ModuleList regressionHeaders,
+               List<String> sourcePaths, List<PriorSpec> specs, double centerVariance, double sizeVariance) {
+        this.architecture = architecture;
+        this.numClasses = numClasses;
+        this.imageSize = imageSize;
+        add("base_net", baseNet);
+        add("extras", extras);
+        add("classification_headers", classificationHeaders);
+        add("regression_headers", regressionHeaders);
+        add("source_layer_add_ons", new ModuleList());
+        this.sourcePaths = List.copyOf(sourcePaths);
+        this.specs = List.copyOf(specs);
+        this.codec = new BoxCodec(centerVariance, sizeVariance);
+        float[] p = Priors.generate(specs, imageSize, true);
+        this.priors = Nd4j.create(p, new long[] {p.length / 4, 4}, 'c');
+        assignPaths("");
+    }
+
+    public String architecture() {
+        return architecture;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public int imageSize() {
+        return imageSize;
+    }
+
+    public List<String> sourcePaths() {
+        return sourcePaths;
+    }
+
+    public List<PriorSpec> specs() {
+        return specs;
+    }
+
+    public INDArray priors() {
+        return priors;
+    }
+
+    public Sequential baseNet() {
+        return (Sequential) child("base_net");
+    }
+
+    public ModuleList extras() {
+        return (ModuleList) child("extras");
+    }
+
+    @Override
+    public INDArray forward(INDArray x, Execution ex) {
+        throw new UnsupportedOperationException("use predict(): an SSD returns scores and boxes");
+    }
+
+    /** Runs the whole network on a [1, 3, S, S] input. */
+    public SsdOutput predict(INDArray x, Execution ex, int imageWidth, int imageHeight) {
+        ex.protect(x);
+        INDArray cur = ex.call(baseNet(), x);
+        ModuleList extras = extras();
+        for (int i = 0; i < extras.size(); i++) {
+            INDArray next = ex.call(extras.get(i), cur);
+            ex.release(cur);
+            cur = next;
+        }
+        ModuleList cls = (ModuleList) child("classification_headers");
+        ModuleList reg = (ModuleList) child("regression_headers");
+        List<INDArray> confs = new ArrayList<>();
+        List<INDArray> locs = new ArrayList<>();
+        for (int i = 0; i < sourcePaths.size(); i++) {
+            INDArray source = ex.tap(sourcePaths.get(i));
+            confs.add(flatten(ex, ex.call(cls.get(i), source), numClasses));
+            locs.add(flatten(ex, ex.call(reg.get(i), source), 4));
+        }
+        ex.releaseTaps();
+        INDArray conf = Nd4j.concat(0, confs.toArray(new INDArray[0]));
+        INDArray loc = Nd4j.concat(0, locs.toArray(new INDArray[0]));
+        confs.forEach(INDArray::close);
+        locs.forEach(INDArray::close);
+        INDArray scores = Nd4j.nn().softmax(conf, 1);
+        INDArray boxes = codec.decode(loc, priors);
+        SsdOutput out = new SsdOutput(Tensors.toFloats(scores), Tensors.toFloats(boxes), (int) conf.size(0),
+                numClasses, imageWidth, imageHeight);
+        conf.close();
+        loc.close();
+        scores.close();
+        boxes.close();
+        return out;
+    }
+
+    /** [1, A*k, H, W] -> [H*W*A, k] as {@code permute(0, 2, 3, 1).view(-1, k)}. */
+    private static INDArray flatten(Execution ex, INDArray head, int k) {
+        INDArray flat = head.permute(0, 2, 3, 1).dup('c').reshape('c', -1, k);
+        if (flat.dataType() != DataType.FLOAT) {
+            flat = flat.castTo(DataType.FLOAT);
+        }
+        ex.release(head);
+        return flat;
+    }
+
+    /** Paths whose outputs the heads read; the execution keeps them. */
+    public Set<String> tapPaths() {
+        return new HashSet<>(sourcePaths);
+    }
+}
