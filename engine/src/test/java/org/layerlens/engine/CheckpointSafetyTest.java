@@ -1,0 +1,103 @@
+package org.layerlens.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.engine.io.CheckpointException;
+import org.layerlens.engine.io.Checkpoints;
+import org.layerlens.engine.io.SafeUnpickler;
+import org.layerlens.engine.io.StateDict;
+import org.layerlens.engine.io.TensorData;
+import org.layerlens.engine.nn.Architectures;
+import org.layerlens.engine.nn.StateDictLoader;
+
+class CheckpointSafetyTest {
+    @Test
+    void refusesARealReducePayloadWrittenByTorchSave() {
+        for (String name : new String[] {"reduce-payload.pth", "reduce-payload-wrapped.pth"}) {
+            Path f = TestData.resource("hostile/" + name);
+            CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(f));
+            assertTrue(e.getMessage().startsWith(f.toString() + ": refuses global 'posix.system'"), e.getMessage());
+        }
+        assertFalse(Files.exists(Paths.get("/tmp/layerlens-pwned-zip")), "payload ran");
+    }
+
+    @Test
+    void refusesGlobalsBeforeReduce() {
+        // protocol 2: builtins.eval("1"), hand-assembled
+        byte[] p = "\u0080\u0002cbuiltins\neval\nX\u0001\u0000\u0000\u00001\u0085R.".getBytes(StandardCharsets.ISO_8859_1);
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> new SafeUnpickler(Paths.get("x.pth"), "data.pkl", p, 0).load());
+        assertTrue(e.getMessage().contains("refuses global 'builtins.eval'"), e.getMessage());
+        assertTrue(e.getMessage().contains("offset 2"), e.getMessage());
+    }
+
+    @Test
+    void refusesObjectBuildingOpcodes() {
+        byte[] p = {(byte) 0x80, 2, (byte) 0x81, '.'}; // NEWOBJ
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> new SafeUnpickler(Paths.get("x.pth"), "data.pkl", p, 0).load());
+        assertTrue(e.getMessage().contains("0x81 is not allowed"), e.getMessage());
+    }
+
+    @Test
+    void emptyAndNonCheckpointFilesGetOneClearLine(@TempDir Path dir) throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty.pth"));
+        assertEquals(empty + ": the file is empty",
+                assertThrows(CheckpointException.class, () -> Checkpoints.read(empty)).getMessage());
+        Path jpeg = dir.resolve("photo.pth");
+        Files.write(jpeg, new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 0x10, 'J', 'F'});
+        assertEquals(jpeg + ": not a PyTorch checkpoint (it is a JPEG image)",
+                assertThrows(CheckpointException.class, () -> Checkpoints.read(jpeg)).getMessage());
+    }
+
+    @Test
+    void truncatedZipIsAClearError(@TempDir Path dir) throws IOException {
+        byte[] full = Files.readAllBytes(TestData.reference("mb2-ssd-lite-random-4.pth"));
+        Path cut = dir.resolve("cut.pth");
+        Files.write(cut, java.util.Arrays.copyOf(full, full.length / 2));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(cut));
+        assertTrue(e.getMessage().startsWith(cut + ": "), e.getMessage());
+    }
+
+    @Test
+    void strictLoadListsEveryProblemLikePyTorch() throws IOException {
+        StateDict good = Checkpoints.read(TestData.reference("mb2-ssd-lite-random-4.pth"));
+        LinkedHashMap<String, TensorData> t = new LinkedHashMap<>(good.tensors());
+        t.remove("base_net.0.0.weight");
+        t.remove("extras.0.conv.1.bias");
+        t.put("extra.weight", new TensorData(new long[] {1}, new float[] {1}, "float32"));
+        TensorData w = t.get("base_net.0.1.weight");
+        t.put("base_net.0.1.weight", new TensorData(new long[] {16}, new float[16], "float32"));
+        assertEquals(32, w.numel());
+        StateDict bad = new StateDict(Paths.get("bad.pth"), t);
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> StateDictLoader.load(Architectures.mb2SsdLite(4), bad));
+        assertEquals("bad.pth: Error(s) in loading state_dict for SSD:\n"
+                + "\tMissing key(s) in state_dict: \"base_net.0.0.weight\", \"extras.0.conv.1.bias\". \n"
+                + "\tUnexpected key(s) in state_dict: \"extra.weight\". \n"
+                + "\tsize mismatch for base_net.0.1.weight: copying a param with shape torch.Size([16]) from "
+                + "checkpoint, the shape in current model is torch.Size([32]).", e.getMessage());
+    }
+
+    @Test
+    void numBatchesTrackedIsAcceptedAndClassCountComesFromTheHeads() throws IOException {
+        StateDict sd = Checkpoints.read(TestData.reference("mb2-ssd-lite-random-21.pth"));
+        assertTrue(sd.tensors().containsKey("base_net.0.1.num_batches_tracked"));
+        assertEquals(21, StateDictLoader.build(sd).numClasses());
+        Map<String, TensorData> all = sd.tensors();
+        assertEquals("int64", all.get("base_net.0.1.num_batches_tracked").dtype());
+    }
+}
