@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import org.layerlens.engine.Inspection;
 import org.layerlens.engine.Model;
 import org.layerlens.engine.ShapeTrail;
@@ -26,6 +25,7 @@ import org.layerlens.engine.image.Preprocess;
 import org.layerlens.engine.io.Npy;
 import org.layerlens.engine.nn.Module;
 import org.layerlens.engine.ssd.Detection;
+import org.layerlens.engine.ssd.DetectionsJson;
 import org.layerlens.engine.ssd.SsdOutput;
 
 /** The command-line interface: tree, summary, detect, dump, bench. */
@@ -121,26 +121,7 @@ final class Cli {
         for (Path p : images(a.all("image"))) {
             LoadedImage img = Preprocess.read(p);
             List<Detection> dets = m.detectFast(img).detections(threshold, iou, Model.CANDIDATES, m.labels());
-            JsonObject o = new JsonObject();
-            o.addProperty("image", p.toString());
-            o.addProperty("width", img.width());
-            o.addProperty("height", img.height());
-            JsonArray arr = new JsonArray();
-            for (Detection d : dets) {
-                JsonObject j = new JsonObject();
-                j.addProperty("label", d.label());
-                j.addProperty("classId", d.classId());
-                j.addProperty("score", d.score());
-                JsonArray box = new JsonArray();
-                box.add(d.x1());
-                box.add(d.y1());
-                box.add(d.x2());
-                box.add(d.y2());
-                j.add("box", box);
-                arr.add(j);
-            }
-            o.add("detections", arr);
-            results.add(o);
+            results.add(DetectionsJson.toObject(img, dets));
             if (a.get("json") == null || !a.get("json").equals("-")) {
                 out.printf(Locale.ROOT, "%s (%dx%d): %d detection(s)%n", p, img.width(), img.height(), dets.size());
                 for (Detection d : dets) {

@@ -1,11 +1,23 @@
 package org.layerlens.app;
 
-/** Starts the JavaFX window (see the viewer module). */
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Set;
+
+import org.layerlens.viewer.LayerLensApp;
+
+/** Starts the JavaFX window on the default model and sample image unless told otherwise. */
 final class GuiLauncher {
     private GuiLauncher() {
     }
 
     static int launch(Args a) throws Exception {
-        throw new Args.UsageException("the window is not built yet; use a command:\n" + Cli.USAGE);
+        a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot"));
+        Path image = a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImage();
+        Path labels = a.get("labels") == null ? null : Paths.get(a.get("labels"));
+        Path snapshot = a.get("snapshot") == null ? null : Paths.get(a.get("snapshot"));
+        LayerLensApp.Options o = new LayerLensApp.Options(a.get("model", ModelRef.DEFAULT), labels, image,
+                a.get("layer"), snapshot);
+        return LayerLensApp.launch(o, ModelRef::load);
     }
 }

@@ -1,0 +1,150 @@
+package org.layerlens.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableColumn;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.engine.Inspection;
+import org.layerlens.engine.Model;
+import org.layerlens.engine.nn.Module;
+import org.layerlens.viewer.InspectorView;
+import org.layerlens.viewer.InspectorViewModel;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Drives the real window (headless through Monocle) on the real engine. */
+@ExtendWith(ApplicationExtension.class)
+class InspectorWindowTest {
+    private InspectorViewModel vm;
+    private InspectorView view;
+
+    @Start
+    void start(Stage stage) {
+        vm = new InspectorViewModel(ModelRef::load);
+        view = new InspectorView(vm);
+        stage.setScene(InspectorView.scene(view));
+        stage.show();
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        vm.open(Repo.randomModel().toString(), null, Repo.sample("coffee.png"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @AfterEach
+    void close() {
+        vm.shutdown();
+    }
+
+    private TreeItem<Module> find(TreeItem<Module> it, String path) {
+        if (it.getValue() != null && it.getValue().path().equals(path)) {
+            return it;
+        }
+        for (TreeItem<Module> c : it.getChildren()) {
+            TreeItem<Module> f = find(c, path);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void treeShowsTheTapWithItsShapeAndSelectingItFillsTheGallery(FxRobot robot) {
+        TreeItem<Module> item = find(view.tree().getRoot(), "base_net.14.conv.2");
+        assertTrue(item != null, "row base_net.14.conv.2");
+        TreeTableColumn<Module, String> output = (TreeTableColumn<Module, String>) view.tree().getColumns().get(2);
+        assertEquals("19x19x576 ◆", output.getCellData(item));
+        assertEquals("10x10x1280", output.getCellData(find(view.tree().getRoot(), "base_net.18")));
+
+        robot.interact(() -> view.tree().getSelectionModel().select(find(view.tree().getRoot(), "base_net.0.0")));
+        assertEquals(32, view.gallery().getItems().size());
+        robot.interact(() -> view.tree().getSelectionModel().select(item));
+        assertEquals("base_net.14.conv.2", vm.selectedPathProperty().get());
+        assertEquals(576, view.gallery().getItems().size());
+        assertTrue(robot.lookup(".grid-cell").queryAll().size() > 10, "thumbnails rendered");
+        // keyboard: down moves to the next module
+        robot.interact(() -> view.tree().requestFocus());
+        robot.type(javafx.scene.input.KeyCode.DOWN);
+        assertEquals("base_net.14.conv.3", vm.selectedPathProperty().get());
+    }
+
+    @Test
+    void scoreSliderRefiltersWithoutRerunning(FxRobot robot) {
+        Inspection before = vm.inspectionProperty().get();
+        int low = vm.detections().size();
+        Slider s = robot.lookup("#scoreSlider").queryAs(Slider.class);
+        robot.interact(() -> s.setValue(0.95));
+        int high = vm.detections().size();
+        assertTrue(high < low, "fewer boxes at 0.95 (" + high + ") than at 0.5 (" + low + ")");
+        assertEquals(high + " detection(s)", robot.lookup("#detectionCount").queryAs(Label.class).getText());
+        assertSame(before, vm.inspectionProperty().get(), "no re-run");
+    }
+
+    @Test
+    void corruptCheckpointShowsAnErrorAndKeepsTheModel(FxRobot robot, @TempDir Path dir) throws Exception {
+        Model before = vm.modelProperty().get();
+        Inspection ins = vm.inspectionProperty().get();
+        Path bad = dir.resolve("broken.pth");
+        Files.write(bad, new byte[] {'P', 'K', 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        robot.interact(() -> view.open(bad));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        DialogPane pane = robot.lookup("#errorDialog").queryAs(DialogPane.class);
+        assertTrue(pane.getHeaderText().startsWith(bad.toString() + ": "), pane.getHeaderText());
+        assertSame(before, vm.modelProperty().get());
+        assertSame(ins, vm.inspectionProperty().get());
+        robot.interact(() -> pane.getScene().getWindow().hide());
+    }
+
+    @Test
+    void cancelStopsARunAndKeepsThePreviousResult(FxRobot robot) throws Exception {
+        Inspection before = vm.inspectionProperty().get();
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        vm.setRunListener(e -> {
+            if (first.getAndSet(false)) {
+                reached.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        robot.interact(() -> vm.rerun());
+        assertTrue(reached.await(30, TimeUnit.SECONDS), "run started");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#cancelButton");
+        release.countDown();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !vm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        vm.setRunListener(null);
+        assertTrue(vm.statusProperty().get().startsWith("Cancelled"), vm.statusProperty().get());
+        assertSame(before, vm.inspectionProperty().get());
+        assertNotEquals(0, vm.detections().size());
+    }
+}

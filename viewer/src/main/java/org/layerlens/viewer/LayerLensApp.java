@@ -1,0 +1,95 @@
+package org.layerlens.viewer;
+
+import java.nio.file.Path;
+
+import javafx.animation.PauseTransition;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+/**
+ * The JavaFX application. Started through {@link #launch(Options, InspectorViewModel.ModelLoader)}
+ * from a plain main class so that it runs from the class path.
+ */
+public final class LayerLensApp extends Application {
+    /** What to open, and whether to take a snapshot and exit. */
+    public record Options(String modelRef, Path labels, Path image, String layer, Path snapshot) {
+    }
+
+    private static Options options;
+    private static InspectorViewModel.ModelLoader loader;
+    private static volatile int exitCode;
+    private InspectorViewModel vm;
+
+    public static int launch(Options o, InspectorViewModel.ModelLoader l) {
+        options = o;
+        loader = l;
+        Application.launch(LayerLensApp.class);
+        return exitCode;
+    }
+
+    @Override
+    public void start(Stage stage) {
+        vm = new InspectorViewModel(loader);
+        InspectorView view = new InspectorView(vm);
+        Scene scene = InspectorView.scene(view);
+        stage.setScene(scene);
+        stage.setTitle("LayerLens");
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            var m = vm.modelProperty().get();
+            var i = vm.imageProperty().get();
+            return "LayerLens" + (m == null ? "" : " — " + m.name())
+                    + (i == null || i.source() == null ? "" : " — " + i.source().getFileName());
+        }, vm.modelProperty(), vm.imageProperty()));
+        stage.show();
+        if (options.snapshot() != null) {
+            armSnapshot(scene);
+        } else if (options.layer() != null) {
+            vm.inspectionProperty().addListener((o, a, b) -> {
+                if (a == null && b != null) {
+                    vm.selectedPathProperty().set(options.layer());
+                }
+            });
+        }
+        vm.open(options.modelRef(), options.labels(), options.image());
+    }
+
+    private void armSnapshot(Scene scene) {
+        String layer = options.layer() == null ? "base_net.14.conv.2" : options.layer();
+        vm.inspectionProperty().addListener((o, a, ins) -> {
+            if (ins == null) {
+                return;
+            }
+            vm.selectedPathProperty().set(layer);
+            PauseTransition wait = new PauseTransition(Duration.millis(600));
+            wait.setOnFinished(e -> {
+                try {
+                    FxImages.writePng(scene.snapshot(null), options.snapshot());
+                    System.out.println("wrote " + options.snapshot());
+                    exitCode = 0;
+                } catch (Exception ex) {
+                    System.err.println("layerlens: " + ex.getMessage());
+                    exitCode = 1;
+                }
+                Platform.exit();
+            });
+            wait.play();
+        });
+        vm.errorProperty().addListener((o, a, msg) -> {
+            if (msg != null) {
+                System.err.println("layerlens: " + msg.replace("\n\t", " ").replace('\n', ' '));
+                exitCode = 1;
+                Platform.exit();
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        if (vm != null) {
+            vm.shutdown();
+        }
+    }
+}
