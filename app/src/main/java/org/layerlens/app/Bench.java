@@ -15,27 +15,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** The {@code bench} command: network passes only (preprocessing excluded), as PyTorch's bench. */
 final class Bench {
     record Result(double fastMedian, double fastMin, double fastP90, double inspectMedian, double inspectMin,
-                  double inspectP90, double rssAfterWarmupMb, double rssEndMb, double peakRssMb) {
+                  double inspectP90, double rssAfterWarmupMb, double rssEndMb, double peakRssMb, double heapMb) {
     }
 
     private Bench() {
     }
 
-    static Result run(Model m, LoadedImage img, int n, int warm) throws IOException {
+    static Result run(Model m, LoadedImage img, int n, int warm, boolean doFast, boolean doInspect) throws IOException {
         INDArray x = Preprocess.toTensor(img, m.inputSize());
         for (int i = 0; i < warm; i++) {
             fast(m, x, img);
             inspect(m, x, img);
         }
+        System.gc();
         double rss0 = rssMb("VmRSS");
         double[] f = new double[n];
         double[] s = new double[n];
         for (int i = 0; i < n; i++) {
-            f[i] = fast(m, x, img);
-            s[i] = inspect(m, x, img);
+            f[i] = doFast ? fast(m, x, img) : Double.NaN;
+            s[i] = doInspect ? inspect(m, x, img) : Double.NaN;
         }
+        Runtime rt = Runtime.getRuntime();
         return new Result(q(f, 0.5), q(f, 0), q(f, 0.9), q(s, 0.5), q(s, 0), q(s, 0.9), rss0, rssMb("VmRSS"),
-                rssMb("VmHWM"));
+                rssMb("VmHWM"), (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
     }
 
     private static double fast(Model m, INDArray x, LoadedImage img) {

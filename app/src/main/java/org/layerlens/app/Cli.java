@@ -18,6 +18,8 @@ import com.google.gson.JsonArray;
 import org.layerlens.engine.Inspection;
 import org.layerlens.engine.Model;
 import org.layerlens.engine.ShapeTrail;
+import org.layerlens.engine.eval.VocAnnotation;
+import org.layerlens.engine.eval.VocEval;
 import org.layerlens.engine.exec.Execution;
 import org.layerlens.engine.exec.ModuleEvent;
 import org.layerlens.engine.image.LoadedImage;
@@ -44,7 +46,8 @@ final class Cli {
             "  summary  --model M                 one row per module: path, type, output shape, parameters; shape trail",
             "  detect   --model M [--labels L] --image I [--image I2 | DIR ...] [--threshold T] [--iou U] [--json OUT]",
             "  dump     --model M --image I --layer P1,P2,... --out DIR   (.npy, float32, NCHW; also 'scores', 'boxes')",
-            "  bench    --model M [--image I] [--iterations N]   median ms of fast and inspect passes, resident memory",
+            "  bench    --model M [--image I] [--iterations N] [--mode fast|inspect|both]   median ms, resident memory",
+            "  eval     --model M --dataset DIR [--labels L]   VOC mAP@0.5 (all-point) on images with VOC .xml files",
             "M is a .pth file (torch.save state_dict, zip format) or 'default' (the bundled model).",
             "--verbose prints stack traces on errors.");
 
@@ -58,6 +61,7 @@ final class Cli {
             case "detect" -> detect(a);
             case "dump" -> dump(a);
             case "bench" -> bench(a);
+            case "eval" -> eval(a);
             case "help" -> out.println(USAGE);
             default -> throw new Args.UsageException("unknown command '" + a.command + "'\n" + USAGE);
         }
@@ -172,22 +176,52 @@ final class Cli {
         }
     }
 
+    private void eval(Args a) throws Exception {
+        a.allowOnly(Set.of("model", "labels", "dataset", "threshold"));
+        Model m = model(a);
+        Path dir = Paths.get(a.require("dataset"));
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + ": not a folder");
+        }
+        double threshold = a.getDouble("threshold", 0.01);
+        VocEval ev = new VocEval(m.labels().subList(1, m.labels().size()));
+        int n = 0;
+        for (Path img : images(List.of(dir.toString()))) {
+            Path xml = img.resolveSibling(img.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".xml");
+            if (!Files.isRegularFile(xml)) {
+                continue;
+            }
+            LoadedImage li = Preprocess.read(img);
+            ev.add(VocAnnotation.read(xml).objects(),
+                    m.detectFast(li).detections(threshold, Model.DEFAULT_IOU, Model.CANDIDATES, m.labels()));
+            n++;
+        }
+        if (n == 0) {
+            throw new IOException(dir + ": no images with a VOC .xml annotation beside them");
+        }
+        out.println(ev.result());
+    }
+
     private void bench(Args a) throws Exception {
-        a.allowOnly(Set.of("model", "labels", "image", "iterations", "warmup"));
+        a.allowOnly(Set.of("model", "labels", "image", "iterations", "warmup", "mode"));
+        String mode = a.get("mode", "both");
+        if (!Set.of("both", "fast", "inspect").contains(mode)) {
+            throw new Args.UsageException("bench: --mode is fast, inspect or both");
+        }
         Model m = model(a);
         int n = a.getInt("iterations", 50);
         int warm = a.getInt("warmup", 10);
         LoadedImage img = a.get("image") != null ? Preprocess.read(Paths.get(a.get("image")))
                 : Preprocess.read(ModelRef.defaultImageOrFail());
-        Bench.Result r = Bench.run(m, img, n, warm);
+        Bench.Result r = Bench.run(m, img, n, warm, !mode.equals("inspect"), !mode.equals("fast"));
         out.printf(Locale.ROOT, "model %s, image %s, %d iterations after %d warm-up, OMP_NUM_THREADS=%s%n",
                 m.name(), img.source(), n, warm, System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
         out.printf(Locale.ROOT, "fast pass (batch norm folded): median %.2f ms (min %.2f, p90 %.2f)%n",
                 r.fastMedian(), r.fastMin(), r.fastP90());
         out.printf(Locale.ROOT, "inspect pass (every output kept): median %.2f ms (min %.2f, p90 %.2f), %.2fx fast%n",
                 r.inspectMedian(), r.inspectMin(), r.inspectP90(), r.inspectMedian() / r.fastMedian());
-        out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %.0f MB after %d fast + %d inspect passes "
-                + "(growth %+.1f MB), peak %.0f MB%n", r.rssAfterWarmupMb(), r.rssEndMb(), n, n,
-                r.rssEndMb() - r.rssAfterWarmupMb(), r.peakRssMb());
+        out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %.0f MB after %d passes of %s "
+                + "(growth %+.1f MB), peak %.0f MB; Java heap in use %.0f MB%n", r.rssAfterWarmupMb(), r.rssEndMb(), n,
+                mode, r.rssEndMb() - r.rssAfterWarmupMb(), r.peakRssMb(), r.heapMb());
     }
 }

@@ -117,9 +117,7 @@ public final class Execution {
         if (mode == Mode.FAST) {
             for (INDArray t : taps.values()) {
                 protectedArrays.remove(t);
-                if (t.closeable()) {
-                    t.close();
-                }
+                Tensors.close(t);
             }
         }
         taps.clear();

@@ -22,4 +22,11 @@ public final class Tensors {
         }
         return out;
     }
+
+    /** Frees an array's native memory now, unless it is a view or already closed. */
+    public static void close(INDArray a) {
+        if (a != null && !a.wasClosed() && a.closeable()) {
+            a.close();
+        }
+    }
 }

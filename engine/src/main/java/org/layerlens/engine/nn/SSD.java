@@ -99,16 +99,16 @@ public final class SSD extends Module {
         ModuleList reg = (ModuleList) child("regression_headers");
         List<INDArray> confs = new ArrayList<>();
         List<INDArray> locs = new ArrayList<>();
+        List<INDArray> owned = new ArrayList<>();
         for (int i = 0; i < sourcePaths.size(); i++) {
             INDArray source = ex.tap(sourcePaths.get(i));
-            confs.add(flatten(ex, ex.call(cls.get(i), source), numClasses));
-            locs.add(flatten(ex, ex.call(reg.get(i), source), 4));
+            confs.add(flatten(ex, ex.call(cls.get(i), source), numClasses, owned));
+            locs.add(flatten(ex, ex.call(reg.get(i), source), 4, owned));
         }
         ex.releaseTaps();
         INDArray conf = Nd4j.concat(0, confs.toArray(new INDArray[0]));
         INDArray loc = Nd4j.concat(0, locs.toArray(new INDArray[0]));
-        confs.forEach(INDArray::close);
-        locs.forEach(INDArray::close);
+        owned.forEach(Tensors::close);
         INDArray scores = Nd4j.nn().softmax(conf, 1);
         INDArray boxes = codec.decode(loc, priors);
         SsdOutput out = new SsdOutput(Tensors.toFloats(scores), Tensors.toFloats(boxes), (int) conf.size(0),
@@ -120,14 +120,15 @@ public final class SSD extends Module {
         return out;
     }
 
-    /** [1, A*k, H, W] -> [H*W*A, k] as {@code permute(0, 2, 3, 1).view(-1, k)}. */
-    private static INDArray flatten(Execution ex, INDArray head, int k) {
-        INDArray flat = head.permute(0, 2, 3, 1).dup('c').reshape('c', -1, k);
-        if (flat.dataType() != DataType.FLOAT) {
-            flat = flat.castTo(DataType.FLOAT);
-        }
+    /**
+     * [1, A*k, H, W] -> [H*W*A, k] as {@code permute(0, 2, 3, 1).view(-1, k)}. The copy it makes
+     * goes into {@code owned} (the result may be a view of it) for the caller to close.
+     */
+    private static INDArray flatten(Execution ex, INDArray head, int k, List<INDArray> owned) {
+        INDArray copy = head.permute(0, 2, 3, 1).castTo(DataType.FLOAT).dup('c');
+        owned.add(copy);
         ex.release(head);
-        return flat;
+        return copy.reshape('c', -1, k);
     }
 
     /** Paths whose outputs the heads read; the execution keeps them. */

@@ -30,9 +30,12 @@ public final class BoxCodec {
         INDArray centers = locations.get(all, xy).mul(centerVariance).muli(ps).addi(pc);
         INDArray sizes = Transforms.exp(locations.get(all, wh).mul(sizeVariance), false).muli(ps);
         INDArray half = sizes.divi(2);
-        INDArray boxes = Nd4j.hstack(centers.sub(half), centers.add(half));
-        centers.close();
-        half.close();
+        INDArray lo = centers.sub(half);
+        INDArray hi = centers.add(half);
+        INDArray boxes = Nd4j.hstack(lo, hi);
+        for (INDArray t : new INDArray[] {lo, hi, centers, half}) {
+            t.close();
+        }
         return boxes;
     }
 }

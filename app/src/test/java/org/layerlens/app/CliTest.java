@@ -1,0 +1,103 @@
+package org.layerlens.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.engine.io.Npy;
+
+class CliTest {
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    private static final String MODEL = Repo.randomModel().toString();
+
+    @Test
+    void treePrintsTheRepr() {
+        Result r = run("tree", "--model", MODEL);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("SSD(\n  (base_net): Sequential(\n"), r.out());
+        assertTrue(r.out().contains("(5): Conv2d(64, 24, kernel_size=(1, 1), stride=(1, 1))"));
+    }
+
+    @Test
+    void summaryHasRowsTotalsAndTheShapeTrail() {
+        Result r = run("summary", "--model", MODEL);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*\\nbase_net\\.14\\.conv\\.2 +ReLU6 +19x19x576 +0\\n.*"), r.out());
+        assertTrue(r.out().contains("total parameters: 3,087,328"));
+        assertTrue(r.out().contains("shape trail (* = read by the SSD heads): 300x300x3 -> 150x150x32 -> "));
+        assertTrue(r.out().contains("-> 19x19x576* -> 10x10x160 -> 10x10x320 -> 10x10x1280* -> 5x5x512* -> "
+                + "3x3x256* -> 2x2x256* -> 1x1x64*"), r.out());
+    }
+
+    @Test
+    void detectWritesJsonForFilesAndFolders(@TempDir Path dir) throws Exception {
+        Path img = Files.copy(Repo.sample("coffee.png"), dir.resolve("a.png"));
+        Files.copy(Repo.sample("shapes-01.png"), dir.resolve("b.png"));
+        Path json = dir.resolve("out.json");
+        Result r = run("detect", "--model", MODEL, "--image", dir.toString(), "--image", img.toString(),
+                "--threshold", "0.9", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonArray arr = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
+        assertEquals(3, arr.size());
+        JsonObject first = arr.get(0).getAsJsonObject();
+        assertEquals(img.toString(), first.get("image").getAsString());
+        assertEquals(600, first.get("width").getAsInt());
+        assertEquals(400, first.get("height").getAsInt());
+        JsonObject d = first.getAsJsonArray("detections").get(0).getAsJsonObject();
+        assertTrue(d.get("score").getAsDouble() > 0.9);
+        assertEquals(String.valueOf(d.get("classId").getAsInt()), d.get("label").getAsString());
+        assertEquals(4, d.getAsJsonArray("box").size());
+        // the same image twice gives the same detections
+        assertEquals(first.getAsJsonArray("detections"), arr.get(2).getAsJsonObject().getAsJsonArray("detections"));
+    }
+
+    @Test
+    void dumpWritesNpyInNchw(@TempDir Path dir) throws Exception {
+        Result r = run("dump", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
+                "--layer", "base_net.14.conv.2,scores,boxes", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(new long[] {1, 576, 19, 19}, Npy.read(dir.resolve("base_net.14.conv.2.npy")).shape());
+        assertArrayEquals(new long[] {1, 3000, 4}, Npy.read(dir.resolve("scores.npy")).shape());
+        assertArrayEquals(new long[] {1, 3000, 4}, Npy.read(dir.resolve("boxes.npy")).shape());
+    }
+
+    @Test
+    void errorsAreOneLineNamingTheFileWithANonZeroExit(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("photo.pth");
+        Files.copy(Repo.sample("coffee.png"), bad);
+        Result r = run("tree", "--model", bad.toString());
+        assertEquals(1, r.code());
+        assertEquals("layerlens: " + bad + ": not a PyTorch checkpoint (it is a PNG image)", r.err().strip());
+        Result missing = run("detect", "--model", MODEL, "--image", dir.resolve("nope.jpg").toString());
+        assertEquals(1, missing.code());
+        assertEquals("layerlens: " + dir.resolve("nope.jpg") + ": no such file", missing.err().strip());
+        Result layer = run("dump", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
+                "--layer", "base_net.99", "--out", dir.toString());
+        assertEquals(1, layer.code());
+        assertTrue(layer.err().contains("no module 'base_net.99'"), layer.err());
+        assertEquals(1, layer.err().strip().lines().count());
+        Result usage = run("frobnicate");
+        assertEquals(2, usage.code());
+    }
+}

@@ -1,0 +1,61 @@
+package org.layerlens.engine.eval;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** A Pascal VOC annotation file: objects with class name, box and the difficult flag. */
+public record VocAnnotation(Path file, List<Box> objects) {
+    /** A ground-truth box in 0-based pixel coordinates (VOC's 1-based values minus 1, as pytorch-ssd). */
+    public record Box(String name, float x1, float y1, float x2, float y2, boolean difficult) {
+    }
+
+    public static VocAnnotation read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setExpandEntityReferences(false);
+            DocumentBuilder b = f.newDocumentBuilder();
+            Document doc = b.parse(in);
+            List<Box> boxes = new ArrayList<>();
+            NodeList objs = doc.getElementsByTagName("object");
+            for (int i = 0; i < objs.getLength(); i++) {
+                Element o = (Element) objs.item(i);
+                Element bb = (Element) o.getElementsByTagName("bndbox").item(0);
+                String diff = text(o, "difficult");
+                boxes.add(new Box(text(o, "name").strip(), num(bb, "xmin") - 1, num(bb, "ymin") - 1,
+                        num(bb, "xmax") - 1, num(bb, "ymax") - 1, "1".equals(diff == null ? null : diff.strip())));
+            }
+            return new VocAnnotation(file, boxes);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(file + ": not a readable VOC annotation (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String text(Element e, String tag) {
+        NodeList l = e.getElementsByTagName(tag);
+        return l.getLength() == 0 ? null : l.item(0).getTextContent();
+    }
+
+    private static float num(Element e, String tag) throws IOException {
+        String t = e == null ? null : text(e, tag);
+        if (t == null) {
+            throw new IOException("missing " + tag);
+        }
+        return Float.parseFloat(t.strip());
+    }
+}
