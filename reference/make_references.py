@@ -48,6 +48,11 @@ def randomise(model, seed):
 
 
 def run_with_hooks(model, x):
+    return run_with_hooks_generic(model, x)
+
+
+def run_with_hooks_generic(model, x):
+    """Every module's output by dotted path; containers run piecewise get their last child's."""
     outs = {}
     hooks = []
     for name, m in model.named_modules():
@@ -60,9 +65,11 @@ def run_with_hooks(model, x):
     for h in hooks:
         h.remove()
     # containers that pytorch-ssd runs piecewise (GraphPath) never fire as a whole
-    outs.setdefault("base_net.14.conv", outs["base_net.14.conv.7"])
-    outs.setdefault("base_net.14", outs["base_net.14.conv.7"])
-    outs.setdefault("base_net", outs["base_net.18"])
+    if "base_net.14.conv.7" in outs:
+        outs.setdefault("base_net.14.conv", outs["base_net.14.conv.7"])
+        outs.setdefault("base_net.14", outs["base_net.14.conv.7"])
+    last = str(len(model.base_net) - 1)
+    outs.setdefault("base_net", outs["base_net." + last])
     outs["scores"] = scores
     outs["boxes"] = boxes
     return outs

@@ -193,3 +193,78 @@ def preprocess(path):
     img = cv2.resize(img, (IMAGE_SIZE, IMAGE_SIZE), interpolation=cv2.INTER_LINEAR)
     x = (img.astype(np.float32) - 127.0) / 128.0
     return torch.from_numpy(x.transpose(2, 0, 1).copy()).unsqueeze(0), w, h
+
+
+# ---------------------------------------------------------------- MobileNetV1 variants
+# pytorch-ssd's mb1-ssd and mb1-ssd-lite: MobileNetV1 (depthwise-separable convolutions, ReLU)
+# as base_net; sources after base_net[0:12] (19x19x512) and base_net (10x10x1024).
+
+def mobilenet_v1_features():
+    def conv_bn(cin, cout, stride):
+        return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout),
+                             nn.ReLU(inplace=True))
+
+    def conv_dw(cin, cout, stride):
+        return nn.Sequential(nn.Conv2d(cin, cin, 3, stride, 1, groups=cin, bias=False), nn.BatchNorm2d(cin),
+                             nn.ReLU(inplace=True), nn.Conv2d(cin, cout, 1, 1, 0, bias=False),
+                             nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+    plan = [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1), (256, 512, 2)] + \
+           [(512, 512, 1)] * 5 + [(512, 1024, 2), (1024, 1024, 1)]
+    return nn.Sequential(conv_bn(3, 32, 2), *[conv_dw(a, b, s) for a, b, s in plan])
+
+
+def separable_v1(cin, cout, k, stride=1, padding=0):
+    """mb1-ssd-lite's SeperableConv2d: depthwise (bias), ReLU, pointwise; no batch norm."""
+    return nn.Sequential(nn.Conv2d(cin, cin, k, stride, padding, groups=cin), nn.ReLU(), nn.Conv2d(cin, cout, 1))
+
+
+class SSDv1(SSDLite):
+    """mb1-ssd (lite=False) and mb1-ssd-lite (lite=True)."""
+
+    def __init__(self, num_classes, lite):
+        nn.Module.__init__(self)
+        self.num_classes = num_classes
+        self.base_net = mobilenet_v1_features()
+        if lite:
+            ex = [(1024, 256, 512), (512, 128, 256), (256, 128, 256), (256, 128, 256)]
+            self.extras = nn.ModuleList([nn.Sequential(nn.Conv2d(a, b, 1), nn.ReLU(), separable_v1(b, c, 3, 2, 1))
+                                         for a, b, c in ex])
+            chans = [512, 1024, 512, 256, 256]
+
+            def head(c, k):
+                return separable_v1(c, k, 3, 1, 1)
+        else:
+            ex = [(1024, 256, 512), (512, 128, 256), (256, 128, 256), (256, 128, 256)]
+            self.extras = nn.ModuleList([nn.Sequential(nn.Conv2d(a, b, 1), nn.ReLU(), nn.Conv2d(b, c, 3, 2, 1),
+                                                       nn.ReLU()) for a, b, c in ex])
+            chans = [512, 1024, 512, 256, 256]
+
+            def head(c, k):
+                return nn.Conv2d(c, k, 3, padding=1)
+        last = (lambda k: nn.Conv2d(256, k, 1)) if lite else (lambda k: nn.Conv2d(256, k, 3, padding=1))
+        self.classification_headers = nn.ModuleList([head(c, 6 * num_classes) for c in chans] + [last(6 * num_classes)])
+        self.regression_headers = nn.ModuleList([head(c, 6 * 4) for c in chans] + [last(6 * 4)])
+        self.source_layer_add_ons = nn.ModuleList()
+        self.register_buffer("priors", make_priors(), persistent=False)
+
+    def sources(self, x):
+        for layer in self.base_net[:12]:
+            x = layer(x)
+        yield x
+        for layer in self.base_net[12:]:
+            x = layer(x)
+        yield x
+        for layer in self.extras:
+            x = layer(x)
+            yield x
+
+
+def build(arch, num_classes):
+    if arch == "mb2-ssd-lite":
+        return SSDLite(num_classes)
+    if arch == "mb1-ssd":
+        return SSDv1(num_classes, lite=False)
+    if arch == "mb1-ssd-lite":
+        return SSDv1(num_classes, lite=True)
+    raise ValueError(arch)

@@ -100,4 +100,29 @@ class CliTest {
         Result usage = run("frobnicate");
         assertEquals(2, usage.code());
     }
+
+    /** Every checkpoint variant through {@code dump --layer scores,boxes} against PyTorch (1e-4). */
+    @Test
+    void dumpOfEveryCheckpointVariantMatchesPyTorch(@TempDir Path dir) throws Exception {
+        String v = System.getenv().getOrDefault("LAYERLENS_VARIANTS_DIR", "");
+        org.junit.jupiter.api.Assumptions.assumeFalse(v.isBlank(), "LAYERLENS_VARIANTS_DIR not set");
+        Path vd = Path.of(v);
+        for (var e : JsonParser.parseString(Files.readString(vd.resolve("manifest.json"))).getAsJsonArray()) {
+            JsonObject o = e.getAsJsonObject();
+            Path out = dir.resolve(o.get("file").getAsString());
+            Result r = run("dump", "--model", vd.resolve(o.get("file").getAsString()).toString(), "--image",
+                    Repo.sample("coffee.png").toString(), "--layer", "scores,boxes", "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            for (String name : new String[] {"scores", "boxes"}) {
+                float[] got = Npy.read(out.resolve(name + ".npy")).data();
+                float[] want = Npy.read(vd.resolve(o.get("ref").getAsString()).resolve(name + ".npy")).data();
+                assertEquals(want.length, got.length);
+                double d = 0;
+                for (int i = 0; i < got.length; i++) {
+                    d = Math.max(d, Math.abs(got[i] - want[i]));
+                }
+                assertTrue(d <= 1e-4, o.get("file").getAsString() + " " + name + ": " + d);
+            }
+        }
+    }
 }

@@ -22,7 +22,8 @@ import org.layerlens.engine.io.SafeUnpickler.TensorRef;
 
 /**
  * Reads PyTorch checkpoints into a {@link StateDict} without running any code from the file.
- * Formats: the zip format of {@code torch.save} (PyTorch 1.6 and later). Wrapped dicts
+ * Formats: the zip format of {@code torch.save} (PyTorch 1.6 and later) and the legacy format
+ * (earlier versions, or {@code _use_new_zipfile_serialization=False}). Wrapped dicts
  * ({@code {"state_dict": ...}}, {@code "model"}, {@code "net"}) and DataParallel's
  * {@code module.} prefix are unwrapped, with a note saying so.
  */
@@ -50,8 +51,7 @@ public final class Checkpoints {
             return readZip(file);
         }
         if ((head[0] & 0xff) == 0x80 && head[1] == 2) {
-            throw new CheckpointException(file, "legacy (pre-1.6) torch.save format is not supported yet; "
-                    + "re-save it with torch.save(torch.load(f), f2)");
+            return readLegacy(file, size);
         }
         throw new CheckpointException(file, "not a PyTorch checkpoint (" + describe(head, size) + ")");
     }
@@ -139,6 +139,94 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot read the archive (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static final java.math.BigInteger LEGACY_MAGIC = new java.math.BigInteger("1950a86a20f9469cfc6c", 16);
+
+    /**
+     * The legacy format: pickles of the magic number, the protocol version, system info, the
+     * object (storages as persistent ids) and the list of storage keys; then each storage's
+     * element count (int64, little endian) and raw bytes, in that order.
+     */
+    private static StateDict readLegacy(Path file, long size) throws CheckpointException {
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new CheckpointException(file, "legacy checkpoint larger than 2 GB");
+        }
+        byte[] b;
+        try {
+            b = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot read the file (" + e.getMessage() + ")", e);
+        }
+        SafeUnpickler p = new SafeUnpickler(file, "legacy magic number", b, 0);
+        Object magic = p.load();
+        if (!LEGACY_MAGIC.equals(magic)) {
+            throw new CheckpointException(file, "a pickle, but not a torch.save file (no legacy magic number)");
+        }
+        p = new SafeUnpickler(file, "legacy protocol version", b, p.position());
+        Object version = p.load();
+        if (!Long.valueOf(1001).equals(version)) {
+            throw new CheckpointException(file, "legacy protocol version " + version + " (expected 1001)");
+        }
+        p = new SafeUnpickler(file, "legacy system info", b, p.position());
+        Object sys = p.load();
+        ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+        if (sys instanceof Map<?, ?> m && Boolean.FALSE.equals(m.get("little_endian"))) {
+            order = ByteOrder.BIG_ENDIAN;
+        }
+        p = new SafeUnpickler(file, "legacy object pickle", b, p.position());
+        Object root = p.load();
+        p = new SafeUnpickler(file, "legacy storage key list", b, p.position());
+        Object keyList = p.load();
+        if (!(keyList instanceof List<?> keys)) {
+            throw new CheckpointException(file, "legacy storage key list is not a list");
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("legacy torch.save format (PyTorch < 1.6)");
+        Map<String, TensorRef> refs = unwrap(file, root, notes);
+        Map<String, StorageRef> byKey = new HashMap<>();
+        for (TensorRef t : refs.values()) {
+            byKey.put(t.storage().key(), t.storage());
+        }
+        Map<String, byte[]> storages = new HashMap<>();
+        ByteBuffer buf = ByteBuffer.wrap(b).order(order);
+        int pos = p.position();
+        for (Object k : keys) {
+            String key = String.valueOf(k);
+            if (pos + 8 > b.length) {
+                throw new CheckpointException(file, "truncated: storage '" + key + "' header at offset " + pos
+                        + " is past the end (" + b.length + " bytes)");
+            }
+            long numel = buf.getLong(pos);
+            pos += 8;
+            StorageRef s = byKey.get(key);
+            int es = s == null ? 4 : elementSize(s.dtype());
+            if (numel < 0 || (s != null && numel != s.numel())) {
+                throw new CheckpointException(file, "storage '" + key + "' at offset " + (pos - 8) + " declares "
+                        + numel + " elements" + (s == null ? "" : " but the pickle says " + s.numel()));
+            }
+            long bytes = numel * es;
+            if (bytes > b.length - pos) {
+                throw new CheckpointException(file, "storage '" + key + "' declares " + bytes + " bytes at offset "
+                        + pos + " but only " + (b.length - pos) + " remain (truncated file?)");
+            }
+            if (s != null) {
+                storages.put(key, java.util.Arrays.copyOfRange(b, pos, (int) (pos + bytes)));
+            }
+            pos += (int) bytes;
+        }
+        LinkedHashMap<String, TensorData> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
+            byte[] data = storages.get(e.getValue().storage().key());
+            if (data == null) {
+                throw new CheckpointException(file, "storage '" + e.getValue().storage().key() + "' of tensor '"
+                        + e.getKey() + "' is missing from the file");
+            }
+            tensors.put(e.getKey(), materialise(file, e.getKey(), e.getValue(), data, order));
+        }
+        StateDict sd = new StateDict(file, tensors);
+        notes.forEach(sd::note);
+        return sd;
     }
 
     private static byte[] readEntry(Path file, ZipFile zip, ZipEntry e, long max) throws IOException {

@@ -215,6 +215,10 @@ public final class SafeUnpickler {
         if (!(it.get(2) instanceof String key) || !(it.get(4) instanceof Long numel) || numel < 0) {
             throw fail(at, "persistent id has a bad key or element count");
         }
+        if (it.size() > 5 && it.get(5) != null) {
+            throw fail(at, "storage '" + key + "' is a view of another storage (legacy view_metadata), "
+                    + "which state_dicts do not use; not supported");
+        }
         return new StorageRef(STORAGES.get(g.name()), key, numel);
     }
 
@@ -366,10 +370,18 @@ public final class SafeUnpickler {
         return v;
     }
 
-    private long long1(int at) throws CheckpointException {
+    private Object long1(int at) throws CheckpointException {
         int n = u8(at);
         if (n > 8) {
-            throw fail(at, "integer of " + n + " bytes is too large for a state_dict");
+            if (n > 16) {
+                throw fail(at, "integer of " + n + " bytes is too large for a checkpoint");
+            }
+            byte[] le = bytes(n, at);
+            byte[] be = new byte[n];
+            for (int i = 0; i < n; i++) {
+                be[i] = le[n - 1 - i];
+            }
+            return new java.math.BigInteger(be); // the legacy format's magic number is 10 bytes
         }
         long v = 0;
         for (int i = 0; i < n; i++) {

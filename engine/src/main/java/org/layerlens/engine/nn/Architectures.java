@@ -8,6 +8,19 @@ import org.layerlens.engine.ssd.PriorSpec;
 /** Builders for the networks LayerLens knows, named as pytorch-ssd names them. */
 public final class Architectures {
     public static final String MB2_SSD_LITE = "mb2-ssd-lite";
+    public static final String MB1_SSD = "mb1-ssd";
+    public static final String MB1_SSD_LITE = "mb1-ssd-lite";
+    public static final java.util.List<String> ALL = java.util.List.of(MB2_SSD_LITE, MB1_SSD, MB1_SSD_LITE);
+
+    /** Builds a named architecture with {@code numClasses} classes (BACKGROUND included). */
+    public static SSD build(String name, int numClasses) {
+        return switch (name) {
+            case MB2_SSD_LITE -> mb2SsdLite(numClasses);
+            case MB1_SSD -> mb1Ssd(numClasses, false);
+            case MB1_SSD_LITE -> mb1Ssd(numClasses, true);
+            default -> throw new IllegalArgumentException("unknown architecture " + name);
+        };
+    }
 
     private Architectures() {
     }
@@ -69,6 +82,60 @@ public final class Architectures {
         return new SSD(MB2_SSD_LITE, numClasses, 300, mobilenetV2Features(), extras,
                 new ModuleList(cls), new ModuleList(reg),
                 List.of("base_net.14.conv.2", "base_net", "extras.0", "extras.1", "extras.2", "extras.3"),
+                mobilenetSpecs(), 0.1, 0.2);
+    }
+
+    /** MobileNetV1 features as pytorch-ssd's {@code MobileNetV1(1001).model}: 14 stages, ReLU. */
+    static Sequential mobilenetV1Features() {
+        int[][] plan = {{32, 64, 1}, {64, 128, 2}, {128, 128, 1}, {128, 256, 2}, {256, 256, 1}, {256, 512, 2},
+                        {512, 512, 1}, {512, 512, 1}, {512, 512, 1}, {512, 512, 1}, {512, 512, 1},
+                        {512, 1024, 2}, {1024, 1024, 1}};
+        List<Module> layers = new ArrayList<>();
+        layers.add(new Sequential(new Conv2d(3, 32, 3, 2, 1, 1, false), new BatchNorm2d(32), new ReLU(true)));
+        for (int[] p : plan) {
+            layers.add(new Sequential(new Conv2d(p[0], p[0], 3, p[2], 1, p[0], false), new BatchNorm2d(p[0]),
+                    new ReLU(true), new Conv2d(p[0], p[1], 1, 1, 0, 1, false), new BatchNorm2d(p[1]),
+                    new ReLU(true)));
+        }
+        return new Sequential(layers.toArray(new Module[0]));
+    }
+
+    /** mb1-ssd-lite's SeperableConv2d: depthwise (bias), ReLU, pointwise; no batch norm. */
+    static Sequential separableV1(int in, int out, int k, int stride, int padding) {
+        return new Sequential(new Conv2d(in, in, k, stride, padding, in, true), new ReLU(false),
+                new Conv2d(in, out, 1, 1, 0, 1, true));
+    }
+
+    /** pytorch-ssd's {@code create_mobilenetv1_ssd} ({@code lite=false}) or {@code _ssd_lite}. */
+    public static SSD mb1Ssd(int numClasses, boolean lite) {
+        int[][] ex = {{1024, 256, 512}, {512, 128, 256}, {256, 128, 256}, {256, 128, 256}};
+        Module[] extras = new Module[4];
+        for (int i = 0; i < 4; i++) {
+            extras[i] = lite
+                    ? new Sequential(new Conv2d(ex[i][0], ex[i][1], 1, 1, 0, 1, true), new ReLU(false),
+                            separableV1(ex[i][1], ex[i][2], 3, 2, 1))
+                    : new Sequential(new Conv2d(ex[i][0], ex[i][1], 1, 1, 0, 1, true), new ReLU(false),
+                            new Conv2d(ex[i][1], ex[i][2], 3, 2, 1, 1, true), new ReLU(false));
+        }
+        int[] chans = {512, 1024, 512, 256, 256, 256};
+        Module[] cls = new Module[6];
+        Module[] reg = new Module[6];
+        for (int i = 0; i < 6; i++) {
+            int c = chans[i];
+            if (!lite) {
+                cls[i] = new Conv2d(c, 6 * numClasses, 3, 1, 1, 1, true);
+                reg[i] = new Conv2d(c, 6 * 4, 3, 1, 1, 1, true);
+            } else if (i < 5) {
+                cls[i] = separableV1(c, 6 * numClasses, 3, 1, 1);
+                reg[i] = separableV1(c, 6 * 4, 3, 1, 1);
+            } else {
+                cls[i] = new Conv2d(c, 6 * numClasses, 1, 1, 0, 1, true);
+                reg[i] = new Conv2d(c, 6 * 4, 1, 1, 0, 1, true);
+            }
+        }
+        return new SSD(lite ? MB1_SSD_LITE : MB1_SSD, numClasses, 300, mobilenetV1Features(),
+                new ModuleList(extras), new ModuleList(cls), new ModuleList(reg),
+                List.of("base_net.11", "base_net", "extras.0", "extras.1", "extras.2", "extras.3"),
                 mobilenetSpecs(), 0.1, 0.2);
     }
 }

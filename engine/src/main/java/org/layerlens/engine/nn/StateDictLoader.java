@@ -25,21 +25,55 @@ public final class StateDictLoader {
     /** Recognises the architecture from keys and shapes and returns the loaded model. */
     public static SSD build(StateDict sd) throws CheckpointException {
         Path file = sd.source();
-        TensorData cls = sd.get("classification_headers.0.3.weight");
-        if (cls == null || sd.get("base_net.14.conv.3.weight") == null || cls.shape().length != 4) {
-            List<String> first = sd.tensors().keySet().stream().limit(3).collect(Collectors.toList());
-            throw new CheckpointException(file, "not an " + Architectures.MB2_SSD_LITE
-                    + " state_dict: no key \"classification_headers.0.3.weight\" / \"base_net.14.conv.3.weight\"; "
-                    + "it starts with " + first);
+        String arch;
+        String headKey;
+        if (sd.get("base_net.14.conv.3.weight") != null) {
+            arch = Architectures.MB2_SSD_LITE;
+            headKey = "classification_headers.0.3.weight";
+        } else if (sd.get("base_net.13.3.weight") != null && sd.get("extras.0.2.0.weight") != null) {
+            arch = Architectures.MB1_SSD_LITE;
+            headKey = "classification_headers.0.2.weight";
+        } else if (sd.get("base_net.13.3.weight") != null) {
+            arch = Architectures.MB1_SSD;
+            headKey = "classification_headers.0.weight";
+        } else {
+            throw new CheckpointException(file, closest(sd));
+        }
+        TensorData cls = sd.get(headKey);
+        if (cls == null || cls.shape().length != 4) {
+            throw new CheckpointException(file, "looks like " + arch + " but has no 4-d \"" + headKey + "\"");
         }
         long c = cls.shape()[0];
         if (c % 6 != 0 || c < 12) {
-            throw new CheckpointException(file, "classification_headers.0.3.weight has " + c
-                    + " output channels; an SSD head has 6 per class");
+            throw new CheckpointException(file, headKey + " has " + c + " output channels; an SSD head has 6 per class");
         }
-        SSD model = Architectures.mb2SsdLite((int) (c / 6));
+        SSD model = Architectures.build(arch, (int) (c / 6));
         load(model, sd);
         return model;
+    }
+
+    /** Names the known architecture whose keys overlap most, and the first keys that differ. */
+    static String closest(StateDict sd) {
+        String best = null;
+        List<String> missing = List.of();
+        List<String> extra = List.of();
+        double bestScore = -1;
+        for (String arch : Architectures.ALL) {
+            Set<String> want = new java.util.LinkedHashSet<>();
+            Architectures.build(arch, 2).forEachTensor((k, t) -> want.add(k));
+            Set<String> have = sd.tensors().keySet();
+            long common = want.stream().filter(have::contains).count();
+            double score = (double) common / want.size();
+            if (score > bestScore) {
+                bestScore = score;
+                best = arch;
+                missing = want.stream().filter(k -> !have.contains(k)).limit(3).collect(Collectors.toList());
+                extra = have.stream().filter(k -> !want.contains(k)).limit(3).collect(Collectors.toList());
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "matches no known architecture (%s); closest is %s "
+                + "with %.0f%% of its keys; first keys it lacks: %s; first keys it does not expect: %s",
+                String.join(", ", Architectures.ALL), best, 100 * bestScore, missing, extra);
     }
 
     /** Copies every tensor into {@code model}; fails once, listing every problem. */

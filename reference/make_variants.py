@@ -1,0 +1,69 @@
+"""Writes the checkpoints users actually have, from real torch.save, with PyTorch references:
+
+- mb2-ssd-lite (4 classes, the weights of the committed random-4 checkpoint) in the legacy
+  format, wrapped as {"state_dict"}, {"model"}, {"net"} (with epoch and optimizer state beside
+  it), and with DataParallel's "module." prefix;
+- mb1-ssd and mb1-ssd-lite (21 classes, random weights) in the zip and legacy formats.
+
+  /usr/bin/python3 reference/make_variants.py OUTDIR
+
+OUTDIR/manifest.json lists every file with its architecture, class count and reference tag;
+OUTDIR/<tag>/ holds scores.npy, boxes.npy and every module's output (.npy) for coffee.png.
+"""
+import json
+import sys
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import make_references
+import ssdnet
+
+
+def reference(model, x, out):
+    out.mkdir(parents=True, exist_ok=True)
+    outs = make_references.run_with_hooks_generic(model.double(), x.double())
+    for p, t in outs.items():
+        np.save(out / f"{p}.npy", t.float().numpy())
+    model.float()
+
+
+def main():
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(2)
+    x, _, _ = ssdnet.preprocess(make_references.IMAGES["coffee"])
+    manifest = []
+
+    mb2 = ssdnet.SSDLite(4).eval()
+    make_references.randomise(mb2, 1004)
+    reference(mb2, x, out / "mb2-ssd-lite-4")
+    sd = mb2.state_dict()
+    variants = {
+        "mb2-legacy.pth": (sd, False),
+        "mb2-wrapped-state_dict.pth": ({"state_dict": sd, "epoch": 12, "best_loss": 2.5}, True),
+        "mb2-wrapped-model.pth": ({"model": sd, "optimizer": torch.optim.SGD(mb2.parameters(), lr=0.01,
+                                                                           momentum=0.9).state_dict()}, True),
+        "mb2-wrapped-net-legacy.pth": ({"net": sd}, False),
+        "mb2-dataparallel.pth": (OrderedDict(("module." + k, v) for k, v in sd.items()), True),
+    }
+    for name, (obj, zipfmt) in variants.items():
+        torch.save(obj, out / name, _use_new_zipfile_serialization=zipfmt)
+        manifest.append({"file": name, "arch": "mb2-ssd-lite", "classes": 4, "ref": "mb2-ssd-lite-4"})
+
+    for arch, seed in (("mb1-ssd", 2001), ("mb1-ssd-lite", 2002)):
+        m = ssdnet.build(arch, 21).eval()
+        make_references.randomise(m, seed)
+        reference(m, x, out / f"{arch}-21")
+        for zipfmt in (True, False):
+            name = f"{arch}-21{'' if zipfmt else '-legacy'}.pth"
+            torch.save(m.state_dict(), out / name, _use_new_zipfile_serialization=zipfmt)
+            manifest.append({"file": name, "arch": arch, "classes": 21, "ref": f"{arch}-21"})
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    print(f"wrote {len(manifest)} checkpoints to {out}")
+
+
+if __name__ == "__main__":
+    main()
