@@ -19,6 +19,20 @@ class Payload:
         return (os.system, (f"touch {self.marker}",))
 
 
+def small(out):
+    """Small valid checkpoints for the fuzz test: zip and legacy, float32/int64/float16 tensors."""
+    sd = collections.OrderedDict()
+    g = torch.Generator().manual_seed(5)
+    sd["conv.weight"] = torch.randn(4, 3, 3, 3, generator=g)
+    sd["conv.bias"] = torch.randn(4, generator=g)
+    sd["bn.num_batches_tracked"] = torch.tensor(7)
+    sd["half"] = torch.randn(5, generator=g).half()
+    sd["view"] = sd["conv.weight"][1]  # shares the storage, offset 27
+    torch.save(sd, out / "small-zip.pth")
+    torch.save(sd, out / "small-legacy.pth", _use_new_zipfile_serialization=False)
+    torch.save({"state_dict": sd, "epoch": 3}, out / "small-wrapped.pth")
+
+
 def main():
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -27,7 +41,12 @@ def main():
     sd["evil"] = Payload("/tmp/layerlens-pwned-zip")
     torch.save(sd, out / "reduce-payload.pth")
     torch.save({"state_dict": sd}, out / "reduce-payload-wrapped.pth")
+    legacy = collections.OrderedDict(sd)
+    legacy["evil"] = Payload("/tmp/layerlens-pwned-legacy")
+    torch.save(legacy, out / "reduce-payload-legacy.pth", _use_new_zipfile_serialization=False)
+    small(out)
 
 
 if __name__ == "__main__":
     main()
+

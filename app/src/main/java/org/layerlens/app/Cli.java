@@ -68,9 +68,15 @@ final class Cli {
         return 0;
     }
 
-    private static Model model(Args a) throws IOException {
+    private Model model(Args a) throws IOException {
         String l = a.get("labels");
-        return ModelRef.load(a.get("model", ModelRef.DEFAULT), l == null ? null : Paths.get(l));
+        Model m = ModelRef.load(a.get("model", ModelRef.DEFAULT), l == null ? null : Paths.get(l));
+        for (String n : m.notes()) {
+            if (n.startsWith("warning") || a.flag("verbose")) {
+                System.err.println("layerlens: " + m.source().getFileName() + ": " + n);
+            }
+        }
+        return m;
     }
 
     private void summary(Args a) throws Exception {

@@ -26,12 +26,14 @@ import org.layerlens.engine.nn.StateDictLoader;
 class CheckpointSafetyTest {
     @Test
     void refusesARealReducePayloadWrittenByTorchSave() {
-        for (String name : new String[] {"reduce-payload.pth", "reduce-payload-wrapped.pth"}) {
+        for (String name : new String[] {"reduce-payload.pth", "reduce-payload-wrapped.pth",
+                                          "reduce-payload-legacy.pth"}) {
             Path f = TestData.resource("hostile/" + name);
             CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(f));
             assertTrue(e.getMessage().startsWith(f.toString() + ": refuses global 'posix.system'"), e.getMessage());
         }
         assertFalse(Files.exists(Paths.get("/tmp/layerlens-pwned-zip")), "payload ran");
+        assertFalse(Files.exists(Paths.get("/tmp/layerlens-pwned-legacy")), "payload ran");
     }
 
     @Test
@@ -99,5 +101,26 @@ class CheckpointSafetyTest {
         assertEquals(21, StateDictLoader.build(sd).numClasses());
         Map<String, TensorData> all = sd.tensors();
         assertEquals("int64", all.get("base_net.0.1.num_batches_tracked").dtype());
+    }
+
+    @Test
+    void smallFilesInBothFormatsReadTheSameTensors() throws IOException {
+        StateDict z = Checkpoints.read(TestData.resource("hostile/small-zip.pth"));
+        StateDict l = Checkpoints.read(TestData.resource("hostile/small-legacy.pth"));
+        StateDict w = Checkpoints.read(TestData.resource("hostile/small-wrapped.pth"));
+        assertEquals(z.tensors().keySet(), l.tensors().keySet());
+        assertEquals(z.tensors().keySet(), w.tensors().keySet());
+        for (String k : z.tensors().keySet()) {
+            assertEquals(java.util.Arrays.toString(z.get(k).data()), java.util.Arrays.toString(l.get(k).data()), k);
+            assertEquals(java.util.Arrays.toString(z.get(k).data()), java.util.Arrays.toString(w.get(k).data()), k);
+        }
+        // "view" is conv.weight[1]: same storage, offset 27
+        float[] conv = z.get("conv.weight").data();
+        assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(conv, 27, 54)),
+                java.util.Arrays.toString(z.get("view").data()));
+        assertEquals("float16", z.get("half").dtype());
+        assertEquals(7f, z.get("bn.num_batches_tracked").data()[0]);
+        assertTrue(w.notes().get(0).contains("\"state_dict\""), w.notes().toString());
+        assertTrue(l.notes().contains("legacy torch.save format (PyTorch < 1.6)"));
     }
 }

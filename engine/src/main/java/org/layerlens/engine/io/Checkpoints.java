@@ -115,6 +115,10 @@ public final class Checkpoints {
                         throw new CheckpointException(file, "storage '" + s.key() + "' of tensor '" + e.getKey()
                                 + "' is missing from the archive (" + prefix + "data/" + s.key() + ")");
                     }
+                    if (s.numel() > Integer.MAX_VALUE / 8) {
+                        throw new CheckpointException(file, "storage '" + s.key() + "' declares " + s.numel()
+                                + " elements, more than any model here holds");
+                    }
                     long need = s.numel() * elementSize(s.dtype());
                     if (se.getSize() >= 0 && se.getSize() < need) {
                         throw new CheckpointException(file, "storage '" + s.key() + "' declares " + s.numel()
@@ -318,13 +322,22 @@ public final class Checkpoints {
         }
         long numel = 1;
         long extent = t.offset();
+        long limit = t.storage().numel();
         for (int i = 0; i < size.length; i++) {
-            numel = Math.multiplyExact(numel, size[i]);
+            if (size[i] > limit || stride[i] > limit) {
+                throw new CheckpointException(file, "tensor '" + key + "' claims shape " + TensorData.torchSize(size)
+                        + " on a storage of " + limit + " elements");
+            }
+            numel *= size[i]; // cannot overflow: checked against limit below at each step
+            if (numel > limit && numel > 0) {
+                throw new CheckpointException(file, "tensor '" + key + "' of shape " + TensorData.torchSize(size)
+                        + " has more elements than its storage (" + limit + ")");
+            }
             if (size[i] > 0) {
                 extent += (size[i] - 1) * stride[i];
             }
         }
-        if (numel > 0 && extent >= t.storage().numel()) {
+        if (numel > 0 && extent >= limit) {
             throw new CheckpointException(file, "tensor '" + key + "' of shape " + TensorData.torchSize(size)
                     + " reaches element " + extent + " of a storage with " + t.storage().numel());
         }
@@ -333,6 +346,10 @@ public final class Checkpoints {
         }
         String dt = t.storage().dtype();
         int es = elementSize(dt);
+        if (limit * es > bytes.length) {
+            throw new CheckpointException(file, "tensor '" + key + "' reads storage '" + t.storage().key() + "' as "
+                    + limit + " " + dt + " values, but it holds only " + bytes.length + " bytes");
+        }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(order);
         float[] out = new float[(int) numel];
         long[] idx = new long[size.length];

@@ -124,7 +124,7 @@ public final class SafeUnpickler {
                     push(global(m, n, at));
                 }
                 case 't' -> push(new Tuple(popToMark(at)));
-                case 0x85 -> push(new Tuple(List.of(nullSafe(pop(at)))));
+                case 0x85 -> push(new Tuple(listOf(pop(at))));
                 case 0x86 -> {
                     Object y = pop(at);
                     Object x = pop(at);
@@ -189,10 +189,6 @@ public final class SafeUnpickler {
             l.add(x);
         }
         return l;
-    }
-
-    private static Object nullSafe(Object o) {
-        return o;
     }
 
     private Object global(String module, String name, int at) throws CheckpointException {
