@@ -31,6 +31,11 @@ def small(out):
     torch.save(sd, out / "small-zip.pth")
     torch.save(sd, out / "small-legacy.pth", _use_new_zipfile_serialization=False)
     torch.save({"state_dict": sd, "epoch": 3}, out / "small-wrapped.pth")
+    torch.manual_seed(5)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1, bias=False), torch.nn.BatchNorm2d(4),
+                              torch.nn.ReLU6(), torch.nn.Conv2d(4, 2, 1)).eval()
+    torch.onnx.export(net, torch.zeros(1, 3, 8, 8), str(out / "small.onnx"), input_names=["input_0"],
+                      opset_version=11)
 
 
 def main():

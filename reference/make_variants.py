@@ -3,7 +3,8 @@
 - mb2-ssd-lite (4 classes, the weights of the committed random-4 checkpoint) in the legacy
   format, wrapped as {"state_dict"}, {"model"}, {"net"} (with epoch and optimizer state beside
   it), and with DataParallel's "module." prefix;
-- mb1-ssd and mb1-ssd-lite (21 classes, random weights) in the zip and legacy formats.
+- mb1-ssd and mb1-ssd-lite (21 classes, random weights) in the zip and legacy formats;
+- ONNX exports of all three (torch.onnx.export, eval mode: batch norm folded, generated names).
 
   /usr/bin/python3 reference/make_variants.py OUTDIR
 
@@ -30,6 +31,12 @@ def reference(model, x, out):
     model.float()
 
 
+def export(model, path):
+    """ONNX as pytorch-ssd's convert_to_onnx does: eval mode (batch norm folded), input_0 -> scores, boxes."""
+    torch.onnx.export(model.eval(), torch.zeros(1, 3, 300, 300), str(path), input_names=["input_0"],
+                      output_names=["scores", "boxes"], opset_version=11)
+
+
 def main():
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -49,6 +56,8 @@ def main():
         "mb2-wrapped-net-legacy.pth": ({"net": sd}, False),
         "mb2-dataparallel.pth": (OrderedDict(("module." + k, v) for k, v in sd.items()), True),
     }
+    export(mb2, out / "mb2-ssd-lite-4.onnx")
+    manifest.append({"file": "mb2-ssd-lite-4.onnx", "arch": "mb2-ssd-lite", "classes": 4, "ref": "mb2-ssd-lite-4"})
     for name, (obj, zipfmt) in variants.items():
         torch.save(obj, out / name, _use_new_zipfile_serialization=zipfmt)
         manifest.append({"file": name, "arch": "mb2-ssd-lite", "classes": 4, "ref": "mb2-ssd-lite-4"})
@@ -61,6 +70,8 @@ def main():
             name = f"{arch}-21{'' if zipfmt else '-legacy'}.pth"
             torch.save(m.state_dict(), out / name, _use_new_zipfile_serialization=zipfmt)
             manifest.append({"file": name, "arch": arch, "classes": 21, "ref": f"{arch}-21"})
+        export(m, out / f"{arch}-21.onnx")
+        manifest.append({"file": f"{arch}-21.onnx", "arch": arch, "classes": 21, "ref": f"{arch}-21"})
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
     print(f"wrote {len(manifest)} checkpoints to {out}")
 

@@ -11,7 +11,9 @@ import org.layerlens.engine.image.LoadedImage;
 import org.layerlens.engine.image.Preprocess;
 import org.layerlens.engine.io.CheckpointException;
 import org.layerlens.engine.io.Checkpoints;
+import org.layerlens.engine.io.OnnxReader;
 import org.layerlens.engine.io.StateDict;
+import org.layerlens.engine.nn.OnnxMapping;
 import org.layerlens.engine.nn.SSD;
 import org.layerlens.engine.nn.StateDictLoader;
 import org.layerlens.engine.ssd.SsdOutput;
@@ -38,9 +40,15 @@ public final class Model {
 
     /** Reads a checkpoint (and optionally a labels file); never runs code from the file. */
     public static Model load(Path checkpoint, Path labelsFile) throws IOException {
-        StateDict sd = Checkpoints.read(checkpoint);
-        SSD net = StateDictLoader.build(sd);
-        List<String> notes = new ArrayList<>(sd.notes());
+        SSD net;
+        List<String> notes = new ArrayList<>();
+        if (Checkpoints.isOnnx(checkpoint)) {
+            net = OnnxMapping.build(checkpoint, OnnxReader.read(checkpoint), notes);
+        } else {
+            StateDict sd = Checkpoints.read(checkpoint);
+            net = StateDictLoader.build(sd);
+            notes.addAll(sd.notes());
+        }
         notes.add(0, "recognised " + net.architecture() + " with " + net.numClasses() + " classes");
         List<String> labels = labelsFile == null ? Labels.indices(net.numClasses()) : Labels.read(labelsFile, notes);
         if (labels.size() != net.numClasses()) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerlens.engine.io.CheckpointException;
 import org.layerlens.engine.io.Checkpoints;
+import org.layerlens.engine.io.OnnxReader;
 
 /**
  * A seeded mutation fuzzer over the checkpoint readers. Inputs: small valid files in the zip and
@@ -32,7 +33,8 @@ import org.layerlens.engine.io.Checkpoints;
  */
 class CheckpointFuzzTest {
     private static final String[] SEEDS = {"hostile/small-zip.pth", "hostile/small-legacy.pth",
-        "hostile/small-wrapped.pth", "hostile/reduce-payload.pth", "hostile/reduce-payload-legacy.pth"};
+        "hostile/small-wrapped.pth", "hostile/reduce-payload.pth", "hostile/reduce-payload-legacy.pth",
+        "hostile/small.onnx"};
 
     @Test
     void mutatedCheckpointsFailCleanly(@TempDir Path dir) throws IOException {
@@ -54,7 +56,11 @@ class CheckpointFuzzTest {
             Files.write(f, input);
             long t0 = System.nanoTime();
             try {
-                Checkpoints.read(f);
+                if (Checkpoints.isOnnx(f)) {
+                    OnnxReader.read(f);
+                } else {
+                    Checkpoints.read(f);
+                }
                 loaded++;
             } catch (CheckpointException e) {
                 assertTrue(e.getMessage().startsWith(f + ": "), "message must name the file: " + e.getMessage());

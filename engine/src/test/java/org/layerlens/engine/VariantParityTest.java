@@ -71,6 +71,9 @@ class VariantParityTest {
         if (file.contains("wrapped")) {
             assertTrue(m.notes().stream().anyMatch(n -> n.startsWith("unwrapped the state_dict")), m.notes().toString());
         }
+        if (file.endsWith(".onnx")) {
+            assertTrue(m.notes().stream().anyMatch(n -> n.startsWith("ONNX export:")), m.notes().toString());
+        }
         if (file.contains("dataparallel")) {
             assertTrue(m.notes().stream().anyMatch(n -> n.contains("\"module.\" prefix")), m.notes().toString());
         }
@@ -80,9 +83,15 @@ class VariantParityTest {
         int compared = 0;
         try (Inspection ins = Inspection.run(m, img, Nd4j.create(in.data(), in.shape(), 'c'),
                 Execution.Mode.INSPECT, null, null)) {
-            for (Module mod : m.net().modules()) {
+            java.util.List<Module> all = m.net().modules();
+            for (int i = 0; i < all.size(); i++) {
+                Module mod = all.get(i);
                 if (!mod.callable() || mod.path().isEmpty()) {
                     continue;
+                }
+                if (file.endsWith(".onnx") && mod instanceof org.layerlens.engine.nn.Conv2d && i + 1 < all.size()
+                        && all.get(i + 1) instanceof org.layerlens.engine.nn.BatchNorm2d) {
+                    continue; // folded away in the export: only conv+bn exists there, checked at the BatchNorm2d
                 }
                 ModuleEvent e = ins.event(mod.path());
                 assertNotNull(e, "no output for " + mod.path());
@@ -93,7 +102,9 @@ class VariantParityTest {
                     max = Math.max(max, Math.abs(f));
                 }
                 double diff = ReferenceParityTest.maxDiff(Tensors.toFloats(e.output()), want.data());
-                double tol = 1e-4 * Math.max(1, max);
+                // an ONNX export stores batch norm folded into float32 weights, a rounding the
+                // float64 reference never made: intermediate maps get twice the tolerance there
+                double tol = (file.endsWith(".onnx") ? 2e-4 : 1e-4) * Math.max(1, max);
                 assertTrue(diff <= tol, mod.path() + ": " + diff + " > " + tol);
                 compared++;
             }

@@ -56,15 +56,21 @@ public final class Checkpoints {
         throw new CheckpointException(file, "not a PyTorch checkpoint (" + describe(head, size) + ")");
     }
 
+    /** Whether the file starts like an ONNX ModelProto (and not like a zip or a pickle). */
+    public static boolean isOnnx(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return OnnxReader.looksLikeOnnx(in.readNBytes(2));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String describe(byte[] h, long size) {
         if ((h[0] & 0xff) == 0xff && (h[1] & 0xff) == 0xd8) {
             return "it is a JPEG image";
         }
         if ((h[0] & 0xff) == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G') {
             return "it is a PNG image";
-        }
-        if (h[0] == 0x08 || (h[0] == 'O' && h[1] == 'N')) {
-            return "it looks like ONNX or protobuf, which is not supported yet";
         }
         StringBuilder sb = new StringBuilder("starts with bytes");
         for (int i = 0; i < Math.min(h.length, size); i++) {
