@@ -336,7 +336,7 @@ public final class InspectorView extends BorderPane {
     public void open(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         remember(p);
-        if (n.endsWith(".pth") || n.endsWith(".pt") || n.endsWith(".ckpt")) {
+        if (n.endsWith(".pth") || n.endsWith(".pt") || n.endsWith(".ckpt") || n.endsWith(".onnx")) {
             vm.openModel(p.toString(), labelsNextTo(p));
         } else {
             vm.openImage(p);
@@ -386,6 +386,7 @@ public final class InspectorView extends BorderPane {
         syncing = false;
         modelInfo.setText(m.name() + " · " + m.net().architecture() + " · input " + m.inputSize() + "×"
                 + m.inputSize());
+        modelInfo.setTooltip(new Tooltip(m.source() + "\n" + String.join("\n", m.notes())));
     }
 
     private TreeItem<Module> item(Module m) {
@@ -668,7 +669,8 @@ public final class InspectorView extends BorderPane {
     private void chooseModel() {
         FileChooser fc = new FileChooser();
         fc.setTitle("Open Checkpoint (labels file next to it is picked up)");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("PyTorch checkpoints", "*.pth", "*.pt"));
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Checkpoints (PyTorch, ONNX)", "*.pth", "*.pt",
+                "*.onnx"));
         java.io.File f = fc.showOpenDialog(window());
         if (f != null) {
             open(f.toPath());

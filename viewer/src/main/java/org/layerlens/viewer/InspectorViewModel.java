@@ -220,8 +220,10 @@ public final class InspectorViewModel {
                 old.close();
             }
             refilter();
-            status.set(String.format(java.util.Locale.ROOT, "%s on %s: %d modules in %.0f ms",
-                    job.model().name(), name(job.image()), ins.events().size(), ins.totalMillis()));
+            String notes = newModel ? job.model().notes().stream().skip(1).reduce((a, b) -> a + "; " + b)
+                    .map(n -> " · " + n).orElse("") : "";
+            status.set(String.format(java.util.Locale.ROOT, "%s on %s: %d modules in %.0f ms%s",
+                    job.model().name(), name(job.image()), ins.events().size(), ins.totalMillis(), notes));
         });
         task.setOnFailed(e -> {
             finish();
