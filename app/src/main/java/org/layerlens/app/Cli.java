@@ -42,6 +42,7 @@ final class Cli {
     static final String USAGE = String.join("\n",
             "usage: layerlens [COMMAND] [OPTIONS]",
             "  (no command)   open the window   [--model M] [--labels L] [--image I] [--layer P] [--snapshot OUT.png]",
+            "                 --measure DIR|IMAGE...  open each image in the window, print open-to-shown times, exit",
             "  tree     --model M                 print the module tree (PyTorch repr)",
             "  summary  --model M                 one row per module: path, type, output shape, parameters; shape trail",
             "  detect   --model M [--labels L] --image I [--image I2 | DIR ...] [--threshold T] [--iou U] [--json OUT]",

@@ -409,6 +409,14 @@ public final class InspectorView extends BorderPane {
     }
 
     private void showInspection(Inspection ins) {
+        long t0 = System.nanoTime();
+        showInspection0(ins);
+        if (Boolean.getBoolean("layerlens.trace")) {
+            System.err.printf("showInspection %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    private void showInspection0(Inspection ins) {
         tree.refresh();
         if (ins == null) {
             return;
@@ -612,6 +620,14 @@ public final class InspectorView extends BorderPane {
     }
 
     private void drawDetections() {
+        long t0 = System.nanoTime();
+        drawDetections0();
+        if (Boolean.getBoolean("layerlens.trace")) {
+            System.err.printf("drawDetections %.1f ms (%d)%n", (System.nanoTime() - t0) / 1e6, vm.detections().size());
+        }
+    }
+
+    private void drawDetections0() {
         GraphicsContext g = overlay.getGraphicsContext2D();
         g.clearRect(0, 0, overlay.getWidth(), overlay.getHeight());
         Inspection ins = vm.inspectionProperty().get();

@@ -176,7 +176,20 @@ public final class InspectorViewModel {
         Task<Object[]> task = new Task<>() {
             @Override
             protected Object[] call() throws Exception {
+                long t0 = System.nanoTime();
                 Job job = prepare.get();
+                long t1 = System.nanoTime();
+                try {
+                    return run(job);
+                } finally {
+                    if (Boolean.getBoolean("layerlens.trace")) {
+                        System.err.printf("worker: prepare %.1f ms, run %.1f ms%n", (t1 - t0) / 1e6,
+                                (System.nanoTime() - t1) / 1e6);
+                    }
+                }
+            }
+
+            private Object[] run(Job job) {
                 if (job.model() == null || job.image() == null) {
                     return new Object[] {job, null};
                 }

@@ -15,7 +15,8 @@ import javafx.util.Duration;
  */
 public final class LayerLensApp extends Application {
     /** What to open, and whether to take a snapshot and exit. */
-    public record Options(String modelRef, Path labels, Path image, String layer, Path snapshot) {
+    public record Options(String modelRef, Path labels, Path image, String layer, Path snapshot,
+                          java.util.List<Path> measure) {
     }
 
     private static Options options;
@@ -44,7 +45,9 @@ public final class LayerLensApp extends Application {
                     + (i == null || i.source() == null ? "" : " — " + i.source().getFileName());
         }, vm.modelProperty(), vm.imageProperty()));
         stage.show();
-        if (options.snapshot() != null) {
+        if (options.measure() != null && !options.measure().isEmpty()) {
+            new UiBench(vm, options.measure()).start();
+        } else if (options.snapshot() != null) {
             armSnapshot(scene);
         } else if (options.layer() != null) {
             vm.inspectionProperty().addListener((o, a, b) -> {
