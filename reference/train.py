@@ -88,10 +88,15 @@ def main():
     ap.add_argument("--minutes", type=float, default=80)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--init", help="continue from this state_dict (a second, shorter schedule)")
+    ap.add_argument("--seed", type=int, default=1, help="scene stream seed (training scenes)")
+    ap.add_argument("--warmup", type=int, default=200)
     a = ap.parse_args()
     torch.manual_seed(0)
-    rng = np.random.default_rng(1)
+    rng = np.random.default_rng(a.seed)
     model = ssdnet.SSDLite(len(scenes.CLASSES)).train()
+    if a.init:
+        model.load_state_dict(torch.load(a.init, map_location="cpu"))
     priors = model.priors
     priors_corner = corner(priors)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
@@ -104,7 +109,7 @@ def main():
         frac = (time.time() - start) / budget
         if frac >= 1:
             break
-        lr = a.lr * min(1.0, (step + 1) / 200) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.97 + 0.03)
+        lr = a.lr * min(1.0, (step + 1) / max(1, a.warmup)) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.97 + 0.03)
         for g in opt.param_groups:
             g["lr"] = lr
         batch = [sample(rng, priors, priors_corner) for _ in range(a.batch)]
