@@ -66,6 +66,8 @@ public final class LayerLensApp extends Application {
                 return;
             }
             vm.selectedPathProperty().set(layer);
+            Platform.runLater(() -> System.out.printf(java.util.Locale.ROOT,
+                    "first window with detections: %d ms after launch%n", sinceLaunchMillis()));
             PauseTransition wait = new PauseTransition(Duration.millis(600));
             wait.setOnFinished(e -> {
                 try {
@@ -87,6 +89,14 @@ public final class LayerLensApp extends Application {
                 Platform.exit();
             }
         });
+    }
+
+    /** Milliseconds since the process was launched (the parent's start when this is the relaunched child). */
+    static long sinceLaunchMillis() {
+        ProcessHandle self = ProcessHandle.current();
+        ProcessHandle origin = Boolean.getBoolean("layerlens.child") ? self.parent().orElse(self) : self;
+        return origin.info().startInstant().or(() -> self.info().startInstant())
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     @Override
