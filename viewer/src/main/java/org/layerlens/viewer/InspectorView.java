@@ -132,6 +132,8 @@ public final class InspectorView extends BorderPane {
         MenuItem openModel = new MenuItem("Open Checkpoint…");
         openModel.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+O"));
         openModel.setOnAction(e -> chooseModel());
+        MenuItem openLabels = new MenuItem("Open Labels File for This Model…");
+        openLabels.setOnAction(e -> chooseLabels());
         MenuItem openDefault = new MenuItem("Open Default Model");
         openDefault.setOnAction(e -> vm.openModel("default", null));
         MenuItem rerun = new MenuItem("Run Again");
@@ -140,7 +142,7 @@ public final class InspectorView extends BorderPane {
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> Platform.exit());
-        Menu file = new Menu("File", null, openImage, openModel, openDefault, recentMenu, new SeparatorMenuItem(),
+        Menu file = new Menu("File", null, openImage, openModel, openLabels, openDefault, recentMenu, new SeparatorMenuItem(),
                 rerun, new SeparatorMenuItem(), quit);
         MenuItem npy = new MenuItem("Selected Tensor as .npy…");
         npy.setOnAction(e -> exportNpy());
@@ -690,6 +692,20 @@ public final class InspectorView extends BorderPane {
         java.io.File f = fc.showOpenDialog(window());
         if (f != null) {
             open(f.toPath());
+        }
+    }
+
+    private void chooseLabels() {
+        Model m = vm.modelProperty().get();
+        if (m == null) {
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Labels file: one class a line, BACKGROUND first");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Text", "*.txt"));
+        java.io.File f = fc.showOpenDialog(window());
+        if (f != null) {
+            vm.openModel(m.source().toString(), f.toPath());
         }
     }
 

@@ -179,6 +179,7 @@ public final class InspectorViewModel {
                 long t0 = System.nanoTime();
                 Job job = prepare.get();
                 long t1 = System.nanoTime();
+                LayerLensApp.trace("model and image ready");
                 try {
                     return run(job);
                 } finally {
@@ -211,6 +212,7 @@ public final class InspectorViewModel {
         };
         progress.bind(task.progressProperty());
         task.setOnSucceeded(e -> {
+            LayerLensApp.trace("run finished");
             finish();
             Object[] r = task.getValue();
             Job job = (Job) r[0];

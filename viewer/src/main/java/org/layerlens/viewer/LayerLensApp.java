@@ -33,6 +33,7 @@ public final class LayerLensApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        trace("JavaFX started");
         vm = new InspectorViewModel(loader);
         InspectorView view = new InspectorView(vm);
         Scene scene = InspectorView.scene(view);
@@ -45,6 +46,7 @@ public final class LayerLensApp extends Application {
                     + (i == null || i.source() == null ? "" : " — " + i.source().getFileName());
         }, vm.modelProperty(), vm.imageProperty()));
         stage.show();
+        trace("window shown");
         if (options.measure() != null && !options.measure().isEmpty()) {
             new UiBench(vm, options.measure()).start();
         } else if (options.snapshot() != null) {
@@ -89,6 +91,12 @@ public final class LayerLensApp extends Application {
                 Platform.exit();
             }
         });
+    }
+
+    static void trace(String what) {
+        if (Boolean.getBoolean("layerlens.trace")) {
+            System.err.printf("[%5d ms] %s%n", sinceLaunchMillis(), what);
+        }
     }
 
     /** Milliseconds since the process was launched (the parent's start when this is the relaunched child). */
