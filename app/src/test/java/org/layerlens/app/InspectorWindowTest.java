@@ -147,4 +147,35 @@ class InspectorWindowTest {
         assertSame(before, vm.inspectionProperty().get());
         assertNotEquals(0, vm.detections().size());
     }
+
+    @Test
+    void clickingAChannelOpensItLargeWithTheValueUnderTheCursor(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.selectedPathProperty().set("base_net.0.2"));
+        javafx.scene.Node cell = robot.lookup(".grid-cell").nth(3).query();
+        robot.clickOn(cell);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.stage.Stage big = (javafx.stage.Stage) robot.listTargetWindows().stream()
+                .filter(w -> w instanceof javafx.stage.Stage s && s.getTitle() != null && s.getTitle().contains("channel"))
+                .findFirst().orElseThrow();
+        assertTrue(big.getTitle().startsWith("base_net.0.2 — channel 3 of 32"), big.getTitle());
+        javafx.scene.layout.StackPane pics = (javafx.scene.layout.StackPane) big.getScene().getRoot()
+                .lookup("#channelPicture");
+        robot.moveTo(pics);
+        WaitForAsyncUtils.waitForFxEvents();
+        String value = robot.from(big.getScene().getRoot()).lookup((Label l) -> l.getText().startsWith("(x ")).queryAs(Label.class).getText();
+        assertTrue(value.matches("\\(x \\d+, y \\d+\\) = -?[0-9.]+"), value);
+        // overlay on the input image
+        robot.interact(() -> big.getScene().getRoot().lookupAll(".check-box").forEach(n ->
+                ((javafx.scene.control.CheckBox) n).setSelected(true)));
+        java.nio.file.Path shot = java.nio.file.Path.of("target", "channel-window.png");
+        robot.interact(() -> {
+            try {
+                org.layerlens.viewer.FxImages.writePng(big.getScene().snapshot(null), shot);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(Files.size(shot) > 1000);
+        robot.interact(big::hide);
+    }
 }

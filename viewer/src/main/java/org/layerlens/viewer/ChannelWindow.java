@@ -42,6 +42,7 @@ final class ChannelWindow {
         base.visibleProperty().bind(overlay.selectedProperty());
         opacity.disableProperty().bind(overlay.selectedProperty().not());
         StackPane pics = new StackPane(base, heat);
+        pics.setId("channelPicture");
         pics.setOnMouseMoved(e -> {
             if (data == null) {
                 return;
@@ -50,7 +51,9 @@ final class ChannelWindow {
             int y = (int) Math.min(data.height - 1, Math.max(0, e.getY() / SIZE * data.height));
             value.setText(String.format(Locale.ROOT, "(x %d, y %d) = %.5f", x, y, data.value(channel, y, x)));
         });
-        HBox controls = new HBox(10, overlay, new Label("opacity"), opacity, value);
+        HBox row = new HBox(10, overlay, new Label("opacity"), opacity);
+        javafx.scene.layout.VBox controls = new javafx.scene.layout.VBox(4, row,
+                new Label("as the network sees it: 300x300, stretched"), value);
         controls.setPadding(new Insets(6));
         BorderPane root = new BorderPane(pics, null, null, controls, null);
         stage.setScene(new Scene(root));

@@ -107,6 +107,8 @@ public final class InspectorView extends BorderPane {
     private final Label modelInfo = new Label();
     private final Menu recentMenu = new Menu("Open Recent");
     private final Map<Integer, Image> thumbs = new HashMap<>();
+    private final java.util.Set<ChannelCell> liveCells =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private LayerData layer;
     private int selectedChannel = -1;
     private boolean syncing;
@@ -542,6 +544,7 @@ public final class InspectorView extends BorderPane {
         private final VBox box = new VBox(1, view, label);
 
         ChannelCell() {
+            liveCells.add(this);
             box.setAlignment(Pos.CENTER);
             label.setFont(Font.font(10));
             setOnMouseClicked(e -> {
@@ -560,14 +563,19 @@ public final class InspectorView extends BorderPane {
             }
             view.setImage(thumb(c));
             label.setText("#" + c);
-            setStyle(c == selectedChannel ? "-fx-border-color: #ff9900; -fx-border-width: 2;" : "");
+            restyle();
             setGraphic(box);
+        }
+
+        void restyle() {
+            Integer c = getItem();
+            setStyle(c != null && c == selectedChannel ? "-fx-border-color: #ff9900; -fx-border-width: 2;" : "");
         }
     }
 
     private void selectChannel(int c, boolean open) {
         selectedChannel = c;
-        gallery.getItems().setAll(new ArrayList<>(gallery.getItems())); // restyle visible cells
+        liveCells.forEach(ChannelCell::restyle);
         if (open && layer != null) {
             if (channelWindow == null) {
                 channelWindow = new ChannelWindow(getScene().getWindow());
