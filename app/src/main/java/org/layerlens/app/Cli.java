@@ -85,13 +85,15 @@ final class Cli {
         Model m = model(a);
         LoadedImage img = a.get("image") != null ? Preprocess.read(Paths.get(a.get("image")))
                 : new LoadedImage(null, m.inputSize(), m.inputSize(), new byte[m.inputSize() * m.inputSize() * 3]);
+        m.inspect(img, Execution.Mode.INSPECT, null).close(); // warm-up, so the ms column is steady-state
         try (Inspection ins = m.inspect(img, Execution.Mode.INSPECT, null)) {
-            out.printf(Locale.ROOT, "%-40s %-17s %-14s %12s%n", "module", "type", "output", "parameters");
+            out.printf(Locale.ROOT, "%-40s %-17s %-14s %12s %9s%n", "module", "type", "output", "parameters", "ms");
             for (Module mod : m.net().modules()) {
                 ModuleEvent e = ins.event(mod.path());
                 String shape = e == null ? "-" : ShapeTrail.hwc(e.outputShape());
-                out.printf(Locale.ROOT, "%-40s %-17s %-14s %,12d%n", mod.path().isEmpty() ? "(model)" : mod.path(),
-                        mod.typeName(), shape, mod.parameterCount());
+                out.printf(Locale.ROOT, "%-40s %-17s %-14s %,12d %9s%n", mod.path().isEmpty() ? "(model)" : mod.path(),
+                        mod.typeName(), shape, mod.parameterCount(),
+                        e == null ? "" : String.format(Locale.ROOT, "%.3f", e.nanos() / 1e6));
             }
             out.printf(Locale.ROOT, "total parameters: %,d%n", m.net().parameterCount());
             out.println("shape trail (* = read by the SSD heads): "

@@ -5,6 +5,8 @@ import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** {@code torch.nn.Conv2d}: square kernels, symmetric padding, groups 1 or depthwise. */
@@ -50,6 +52,29 @@ public final class Conv2d extends Module {
 
     public boolean depthwise() {
         return groups != 1;
+    }
+
+    /** A 1x1, stride 1, unpadded, ungrouped convolution: a matrix product over the pixels. */
+    public boolean pointwise() {
+        return kernel == 1 && stride == 1 && padding == 0 && groups == 1;
+    }
+
+    /**
+     * [out, in] x [in, H*W] as one GEMM in the NCHW layout: measured faster here than the conv op,
+     * which reorders to and from oneDNN's blocked layout around every call.
+     */
+    private INDArray pointwise(INDArray x, INDArray w, INDArray b) {
+        long h = x.size(2);
+        long wd = x.size(3);
+        INDArray x2 = x.reshape('c', in, h * wd);
+        // libnd4j's matmul op writes straight into the c-order NCHW result (no Java-side copies)
+        INDArray y4 = Nd4j.createUninitialized(x.dataType(), new long[] {1, out, h, wd}, 'c');
+        INDArray y = y4.reshape('c', out, h * wd);
+        Nd4j.exec(new Mmul(w.reshape('c', out, in), x2, y, MMulTranspose.allFalse()));
+        if (b != null) {
+            y.addiColumnVector(b.reshape(out, 1));
+        }
+        return y4;
     }
 
     @Override
@@ -115,6 +140,9 @@ public final class Conv2d extends Module {
     }
 
     private INDArray apply(INDArray x, INDArray w, INDArray b) {
+        if (pointwise() && x.size(0) == 1) {
+            return pointwise(x, w, b);
+        }
         if (depthwise()) {
             return b == null ? Nd4j.cnn().depthWiseConv2d(x, w, config)
                     : Nd4j.cnn().depthWiseConv2d(x, w, b, config);
