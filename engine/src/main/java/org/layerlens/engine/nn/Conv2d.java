@@ -59,6 +59,18 @@ public final class Conv2d extends Module {
         return kernel == 1 && stride == 1 && padding == 0 && groups == 1;
     }
 
+    private INDArray w2dSource;
+    private INDArray w2d;
+
+    /** The [out, in] matrix of a 1x1 weight, made once per weight array. */
+    private INDArray w2d(INDArray w) {
+        if (w != w2dSource) {
+            w2d = w.reshape('c', out, in);
+            w2dSource = w;
+        }
+        return w2d;
+    }
+
     /**
      * [out, in] x [in, H*W] as one GEMM in the NCHW layout: measured faster here than the conv op,
      * which reorders to and from oneDNN's blocked layout around every call.
@@ -67,13 +79,14 @@ public final class Conv2d extends Module {
         long h = x.size(2);
         long wd = x.size(3);
         INDArray x2 = x.reshape('c', in, h * wd);
-        // libnd4j's matmul op writes straight into the c-order NCHW result (no Java-side copies)
-        INDArray y4 = Nd4j.createUninitialized(x.dataType(), new long[] {1, out, h, wd}, 'c');
-        INDArray y = y4.reshape('c', out, h * wd);
-        Nd4j.exec(new Mmul(w.reshape('c', out, in), x2, y, MMulTranspose.allFalse()));
+        // libnd4j's matmul op into a fresh c-order [out, H*W] matrix, whose buffer is the NCHW result
+        INDArray y = Nd4j.createUninitialized(x.dataType(), new long[] {out, h * wd}, 'c');
+        Nd4j.exec(new Mmul(w2d(w), x2, y, MMulTranspose.allFalse()));
         if (b != null) {
             y.addiColumnVector(b.reshape(out, 1));
         }
+        INDArray y4 = Nd4j.create(y.data(), new long[] {1, out, h, wd}, new long[] {out * h * wd, h * wd, wd, 1}, 0,
+                'c', x.dataType());
         return y4;
     }
 
@@ -123,6 +136,16 @@ public final class Conv2d extends Module {
             fold(bn);
         }
         return apply(x, foldedWeight, foldedBias);
+    }
+
+    /** Computes the folded weights for {@code bn} now (outside any workspace). */
+    void prepareFold(BatchNorm2d bn) {
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            fold(bn);
+            if (pointwise()) {
+                w2d(foldedWeight);
+            }
+        }
     }
 
     private synchronized void fold(BatchNorm2d bn) {

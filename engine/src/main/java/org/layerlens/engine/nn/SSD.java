@@ -85,8 +85,46 @@ public final class SSD extends Module {
         throw new UnsupportedOperationException("use predict(): an SSD returns scores and boxes");
     }
 
-    /** Runs the whole network on a [1, 3, S, S] input. */
+    private static final org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration FAST_WORKSPACE =
+            org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder()
+                    .policyAllocation(org.nd4j.linalg.api.memory.enums.AllocationPolicy.STRICT)
+                    .policyLearning(org.nd4j.linalg.api.memory.enums.LearningPolicy.FIRST_LOOP)
+                    .build();
+
+    /**
+     * Runs the whole network on a [1, 3, S, S] input. The fast pass runs inside a workspace that
+     * is reused from pass to pass, so its temporaries never wait for the garbage collector.
+     */
     public SsdOutput predict(INDArray x, Execution ex, int imageWidth, int imageHeight) {
+        if (!ex.fast()) {
+            return predictIn(x, ex, imageWidth, imageHeight);
+        }
+        prepareFast();
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager()
+                .getAndActivateWorkspace(FAST_WORKSPACE, "layerlens-fast")) {
+            return predictIn(x, ex, imageWidth, imageHeight);
+        }
+    }
+
+    /** Folds every conv + batch norm pair now, outside any workspace (the folds outlive the pass). */
+    private synchronized void prepareFast() {
+        if (prepared) {
+            return;
+        }
+        for (Module m : modules()) {
+            List<Module> kids = m.childList();
+            for (int i = 0; i + 1 < kids.size(); i++) {
+                if (kids.get(i) instanceof Conv2d c && kids.get(i + 1) instanceof BatchNorm2d bn) {
+                    c.prepareFold(bn);
+                }
+            }
+        }
+        prepared = true;
+    }
+
+    private boolean prepared;
+
+    private SsdOutput predictIn(INDArray x, Execution ex, int imageWidth, int imageHeight) {
         ex.protect(x);
         INDArray cur = ex.call(baseNet(), x);
         ModuleList extras = extras();
