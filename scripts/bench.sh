@@ -9,7 +9,7 @@ IMAGE=${2:-sample-images/coffee.png}
 THREADS=${3:-1}
 N=${4:-100}
 [ -f app/target/layerlens.jar ] || mvn -q -B -DskipTests package
-JAVA_OUT=$(OMP_NUM_THREADS=$THREADS java -Xmx384m -jar app/target/layerlens.jar bench --model "$MODEL" --image "$IMAGE" \
+JAVA_OUT=$(OMP_NUM_THREADS=$THREADS java -Xmx256m -jar app/target/layerlens.jar bench --model "$MODEL" --image "$IMAGE" \
   --iterations "$N" 2>/dev/null)
 PY_OUT=$(OMP_NUM_THREADS=$THREADS /usr/bin/python3 reference/bench_torch.py --model "$MODEL" --image "$IMAGE" \
   --iterations "$N" --threads "$THREADS" 2>/dev/null)
