@@ -86,6 +86,15 @@ class InspectorWindowTest {
         assertEquals("base_net.14.conv.2", vm.selectedPathProperty().get());
         assertEquals(576, view.gallery().getItems().size());
         assertTrue(robot.lookup(".grid-cell").queryAll().size() > 10, "thumbnails rendered");
+        // the shape trail: the selected module's step is highlighted; clicking a step selects its module
+        javafx.scene.control.ToggleButton tapStep = robot.lookup((javafx.scene.control.ToggleButton b) ->
+                b.getText().equals("19x19x576 ◆")).query();
+        assertTrue(tapStep.isSelected(), "trail highlights the selected module's step");
+        robot.clickOn((javafx.scene.control.ToggleButton) robot.lookup((javafx.scene.control.ToggleButton b) ->
+                b.getText().equals("10x10x1280 ◆")).query());
+        assertEquals("base_net.18", vm.selectedPathProperty().get());
+        assertEquals(1280, view.gallery().getItems().size());
+        robot.interact(() -> view.tree().getSelectionModel().select(item));
         // keyboard: down moves to the next module
         robot.interact(() -> view.tree().requestFocus());
         robot.type(javafx.scene.input.KeyCode.DOWN);
