@@ -5,6 +5,12 @@ triangle, from scratch on synthetic scenes (scenes.py), with SSD's multibox loss
 
 Scenes are generated on the fly from seed 1 (validation uses seed 2, the test split seed 3).
 Writes the state_dict every few minutes, so an interrupted run still leaves a usable model.
+
+On a machine with a GPU and many cores, scenes are made by worker processes (each with its own
+seed derived from --seed) and the network runs on the GPU:
+
+  python3 reference/train.py --init default.pth --out m.pth --minutes 7 --device cuda \
+      --workers 14 --batch 64 --lr 2e-3 --seed 21 --save-every 120
 """
 import argparse
 import math
@@ -82,6 +88,26 @@ def multibox_loss(conf, loc, gt_loc, gt_lab, neg_pos=3):
     return cls / n, reg / n
 
 
+class SceneStream(torch.utils.data.IterableDataset):
+    """Endless batches of training scenes; worker w of a run with seed s draws from seed s*1000+w."""
+
+    def __init__(self, seed, batch):
+        self.seed, self.batch = seed, batch
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        wid = info.id if info else 0
+        torch.set_num_threads(1)
+        cv2.setNumThreads(1)
+        rng = np.random.default_rng(self.seed * 1000 + wid if info else self.seed)
+        priors = ssdnet.make_priors()
+        priors_corner = corner(priors)
+        while True:
+            batch = [sample(rng, priors, priors_corner) for _ in range(self.batch)]
+            yield (torch.stack([b[0] for b in batch]), torch.stack([b[1] for b in batch]),
+                   torch.stack([b[2] for b in batch]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -91,14 +117,26 @@ def main():
     ap.add_argument("--init", help="continue from this state_dict (a second, shorter schedule)")
     ap.add_argument("--seed", type=int, default=1, help="scene stream seed (training scenes)")
     ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--workers", type=int, default=0, help="scene-making processes (0: in this one)")
+    ap.add_argument("--save-every", type=float, default=300, help="seconds between saves")
     a = ap.parse_args()
     torch.manual_seed(0)
-    rng = np.random.default_rng(a.seed)
-    model = ssdnet.SSDLite(len(scenes.CLASSES)).train()
+    dev = torch.device(a.device)
+    torch.backends.cudnn.benchmark = dev.type == "cuda"
+    model = ssdnet.SSDLite(len(scenes.CLASSES))
     if a.init:
         model.load_state_dict(torch.load(a.init, map_location="cpu"))
-    priors = model.priors
-    priors_corner = corner(priors)
+    model = model.to(dev).train()
+    stream = iter(torch.utils.data.DataLoader(
+        SceneStream(a.seed, a.batch), batch_size=None, num_workers=a.workers,
+        pin_memory=dev.type == "cuda", prefetch_factor=4 if a.workers else None,
+        persistent_workers=a.workers > 0))
+
+    def save(path):
+        torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, path)
+
+    saves = 0
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     start = time.time()
     budget = a.minutes * 60
@@ -112,10 +150,7 @@ def main():
         lr = a.lr * min(1.0, (step + 1) / max(1, a.warmup)) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.97 + 0.03)
         for g in opt.param_groups:
             g["lr"] = lr
-        batch = [sample(rng, priors, priors_corner) for _ in range(a.batch)]
-        x = torch.stack([b[0] for b in batch])
-        gl = torch.stack([b[1] for b in batch])
-        gc = torch.stack([b[2] for b in batch])
+        x, gl, gc = (t.to(dev, non_blocking=True) for t in next(stream))
         conf, loc = model.raw(x)
         lc, lr_ = multibox_loss(conf, loc, gl, gc)
         loss = lc + lr_
@@ -127,11 +162,14 @@ def main():
         if step % 25 == 0:
             print(f"step {step} {time.time() - start:.0f}s lr {lr:.5f} loss {ema:.3f} "
                   f"(cls {float(lc):.3f} reg {float(lr_):.3f})", flush=True)
-        if time.time() - last_save > 300:
-            torch.save(model.state_dict(), a.out)
+        if time.time() - last_save > a.save_every:
+            save(a.out)
+            saves += 1
+            if a.device != "cpu":
+                save(f"{a.out}.{saves}")  # keep each one: the run's last minutes may not be its best
             last_save = time.time()
     model.eval()
-    torch.save(model.state_dict(), a.out)
+    save(a.out)
     print(f"done: {step} steps of {a.batch} in {(time.time() - start) / 60:.1f} min -> {a.out}", flush=True)
 
 

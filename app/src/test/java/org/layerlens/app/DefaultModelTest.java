@@ -16,9 +16,9 @@ import org.layerlens.engine.nn.Architectures;
 
 /** The bundled model: the seed network (mb2-ssd-lite, 4 classes) and its VOC mAP. */
 class DefaultModelTest {
-    /** The bundled model measured mAP@0.5 0.8473 on the held-out split; this floor catches regressions. The
-     * issue asks for 0.90, which this model does not reach (see README). */
-    static final double REQUIRED_TEST_MAP = Double.parseDouble(System.getProperty("layerlens.required.map", "0.84"));
+    /** The bundled model measured mAP@0.5 0.9715 on the held-out split (the issue asks for 0.90); this floor
+     * catches regressions and a model that falls under the target. */
+    static final double REQUIRED_TEST_MAP = Double.parseDouble(System.getProperty("layerlens.required.map", "0.95"));
 
     private static double eval(String dataset) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
