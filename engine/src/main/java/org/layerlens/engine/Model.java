@@ -8,13 +8,14 @@ import java.util.List;
 import org.layerlens.engine.exec.Execution;
 import org.layerlens.engine.exec.ModuleObserver;
 import org.layerlens.engine.image.LoadedImage;
-import org.layerlens.engine.image.Preprocess;
 import org.layerlens.engine.io.CheckpointException;
 import org.layerlens.engine.io.Checkpoints;
 import org.layerlens.engine.io.OnnxReader;
 import org.layerlens.engine.io.StateDict;
 import org.layerlens.engine.nn.OnnxMapping;
-import org.layerlens.engine.nn.SSD;
+import org.layerlens.engine.io.TfjsManifest;
+import org.layerlens.engine.nn.Detector;
+import org.layerlens.engine.nn.FaceApiMapping;
 import org.layerlens.engine.nn.StateDictLoader;
 import org.layerlens.engine.ssd.SsdOutput;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,13 +25,13 @@ public final class Model {
     public static final double DEFAULT_IOU = 0.45;
     public static final int CANDIDATES = 200;
 
-    private final SSD net;
+    private final Detector net;
     private final String name;
     private final Path source;
     private final List<String> labels;
     private final List<String> notes;
 
-    public Model(SSD net, String name, Path source, List<String> labels, List<String> notes) {
+    public Model(Detector net, String name, Path source, List<String> labels, List<String> notes) {
         this.net = net;
         this.name = name;
         this.source = source;
@@ -40,9 +41,11 @@ public final class Model {
 
     /** Reads a checkpoint (and optionally a labels file); never runs code from the file. */
     public static Model load(Path checkpoint, Path labelsFile) throws IOException {
-        SSD net;
+        Detector net;
         List<String> notes = new ArrayList<>();
-        if (Checkpoints.isOnnx(checkpoint)) {
+        if (TfjsManifest.looks(checkpoint)) {
+            net = FaceApiMapping.build(checkpoint, TfjsManifest.read(checkpoint), notes);
+        } else if (Checkpoints.isOnnx(checkpoint)) {
             net = OnnxMapping.build(checkpoint, OnnxReader.read(checkpoint), notes);
         } else {
             StateDict sd = Checkpoints.read(checkpoint);
@@ -50,7 +53,9 @@ public final class Model {
             notes.addAll(sd.notes());
         }
         notes.add(0, "recognised " + net.architecture() + " with " + net.numClasses() + " classes");
-        List<String> labels = labelsFile == null ? Labels.indices(net.numClasses()) : Labels.read(labelsFile, notes);
+        List<String> labels = labelsFile == null && net instanceof org.layerlens.engine.nn.FaceSsd
+                ? List.of("BACKGROUND", "face")
+                : labelsFile == null ? Labels.indices(net.numClasses()) : Labels.read(labelsFile, notes);
         if (labels.size() != net.numClasses()) {
             throw new CheckpointException(labelsFile, "has " + labels.size() + " labels (with BACKGROUND) but "
                     + checkpoint.getFileName() + " has " + net.numClasses() + " classes");
@@ -59,7 +64,7 @@ public final class Model {
         return new Model(net, name, checkpoint, labels, notes);
     }
 
-    public SSD net() {
+    public Detector net() {
         return net;
     }
 
@@ -89,13 +94,18 @@ public final class Model {
 
     /** Fast pass (batch norm folded, nothing kept). */
     public SsdOutput detectFast(LoadedImage img) {
-        try (INDArray x = Preprocess.toTensor(img, inputSize())) {
+        try (INDArray x = toInput(img)) {
             return net.predict(x, newExecution(Execution.Mode.FAST, null), img.width(), img.height());
         }
     }
 
     /** Inspect pass: every module's output kept in the returned inspection. */
     public Inspection inspect(LoadedImage img, Execution.Mode mode, ModuleObserver also) {
-        return Inspection.run(this, img, Preprocess.toTensor(img, inputSize()), mode, also, null);
+        return Inspection.run(this, img, toInput(img), mode, also, null);
+    }
+
+    /** The network input for {@code img}, made by this model's own preprocessing. */
+    public INDArray toInput(LoadedImage img) {
+        return net.toInput(img);
     }
 }

@@ -8,8 +8,7 @@ import java.util.stream.Collectors;
 
 import org.layerlens.engine.exec.ModuleEvent;
 import org.layerlens.engine.nn.Module;
-import org.layerlens.engine.nn.ModuleList;
-import org.layerlens.engine.nn.SSD;
+import org.layerlens.engine.nn.Detector;
 
 /**
  * The tensor's journey through the network, one step per stage: the input, each top-level stage
@@ -36,11 +35,11 @@ public final class ShapeTrail {
         return Arrays.stream(nchw).mapToObj(Long::toString).collect(Collectors.joining("x"));
     }
 
-    public static List<Step> of(SSD net, long[] inputShape, Map<String, ModuleEvent> events) {
+    public static List<Step> of(Detector net, long[] inputShape, Map<String, ModuleEvent> events) {
         List<Step> steps = new ArrayList<>();
         steps.add(new Step("", inputShape, false));
         List<String> order = new ArrayList<>();
-        for (Module m : net.baseNet().childList()) {
+        for (Module m : net.trunk().childList()) {
             for (String src : net.sourcePaths()) {
                 if (src.startsWith(m.path() + ".")) {
                     order.add(src); // a source tapped inside this stage comes before its output
@@ -48,17 +47,17 @@ public final class ShapeTrail {
             }
             order.add(m.path());
         }
-        ModuleList extras = net.extras();
-        for (int i = 0; i < extras.size(); i++) {
-            order.add(extras.get(i).path());
+        for (Module m : net.afterTrunk()) {
+            order.add(m.path());
         }
         for (String p : order) {
             ModuleEvent e = events.get(p);
             if (e == null) {
                 continue;
             }
-            boolean source = net.sourcePaths().contains(p) || (p.equals(net.baseNet().path() + "."
-                    + (net.baseNet().children().size() - 1)) && net.sourcePaths().contains(net.baseNet().path()));
+            List<Module> stages = net.trunk().childList();
+            boolean source = net.sourcePaths().contains(p) || (p.equals(stages.get(stages.size() - 1).path())
+                    && net.sourcePaths().contains(net.trunk().path()));
             Step last = steps.get(steps.size() - 1);
             if (!source && !last.source() && Arrays.equals(last.shape(), e.outputShape()) && !last.path().isEmpty()) {
                 steps.set(steps.size() - 1, new Step(p, e.outputShape(), false));

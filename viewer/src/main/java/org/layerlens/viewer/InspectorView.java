@@ -171,7 +171,7 @@ public final class InspectorView extends BorderPane {
     }
 
     private Node treePane() {
-        TreeTableColumn<Module, String> name = column("Module", 120, m -> m.path().isEmpty() ? "SSD" : m.name());
+        TreeTableColumn<Module, String> name = column("Module", 120, m -> m.path().isEmpty() && m instanceof org.layerlens.engine.nn.Detector d ? d.rootName() : m.name());
         TreeTableColumn<Module, String> type = column("Type", 118, Module::typeName);
         TreeTableColumn<Module, String> shape = column("Output", 128, m -> {
             ModuleEvent e = event(m);

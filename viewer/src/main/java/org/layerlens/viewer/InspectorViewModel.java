@@ -199,7 +199,7 @@ public final class InspectorViewModel {
                 Platform.runLater(() -> status.set("Running " + job.model().name() + " on "
                         + name(job.image()) + "…"));
                 Inspection ins = Inspection.run(job.model(), job.image(),
-                        Preprocess.toTensor(job.image(), job.model().inputSize()), Execution.Mode.INSPECT,
+                        job.model().toInput(job.image()), Execution.Mode.INSPECT,
                         e -> {
                             Consumer<ModuleEvent> l = runListener;
                             if (l != null) {

@@ -9,7 +9,11 @@ import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** {@code torch.nn.Conv2d}: square kernels, symmetric padding, groups 1 or depthwise. */
+/**
+ * {@code torch.nn.Conv2d}: square kernels, symmetric padding or TensorFlow's {@code 'same'}
+ * padding (for a stride of 2 on an even size: one row and column more at the bottom and right,
+ * none at the top and left), groups 1 or depthwise.
+ */
 public final class Conv2d extends Module {
     public final int in;
     public final int out;
@@ -18,6 +22,8 @@ public final class Conv2d extends Module {
     public final int padding;
     public final int groups;
     public final boolean bias;
+    /** TensorFlow's 'same' padding instead of {@link #padding}. */
+    public final boolean same;
     private final Conv2DConfig config;
 
     /** Weights in the layout the ND4J op wants (depthwise: [kh, kw, C, multiplier]). */
@@ -27,6 +33,15 @@ public final class Conv2d extends Module {
     private INDArray foldedBias;
 
     public Conv2d(int in, int out, int kernel, int stride, int padding, int groups, boolean bias) {
+        this(in, out, kernel, stride, padding, groups, bias, false);
+    }
+
+    /** A convolution with TensorFlow's 'same' padding (face-api's layers). */
+    public static Conv2d same(int in, int out, int kernel, int stride, int groups, boolean bias) {
+        return new Conv2d(in, out, kernel, stride, 0, groups, bias, true);
+    }
+
+    private Conv2d(int in, int out, int kernel, int stride, int padding, int groups, boolean bias, boolean same) {
         if (in % groups != 0 || out % groups != 0) {
             throw new IllegalArgumentException("channels not divisible by groups");
         }
@@ -40,13 +55,14 @@ public final class Conv2d extends Module {
         this.padding = padding;
         this.groups = groups;
         this.bias = bias;
+        this.same = same;
         declare("weight", out, in / groups, kernel, kernel);
         if (bias) {
             declare("bias", out);
         }
         this.config = Conv2DConfig.builder()
                 .kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding).dH(1).dW(1)
-                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").weightsFormat(WeightsFormat.OIYX)
+                .paddingMode(same ? PaddingMode.SAME : PaddingMode.VALID).dataFormat("NCHW").weightsFormat(WeightsFormat.OIYX)
                 .build();
     }
 
@@ -56,7 +72,7 @@ public final class Conv2d extends Module {
 
     /** A 1x1, stride 1, unpadded, ungrouped convolution: a matrix product over the pixels. */
     public boolean pointwise() {
-        return kernel == 1 && stride == 1 && padding == 0 && groups == 1;
+        return kernel == 1 && stride == 1 && padding == 0 && groups == 1; // 'same' pads nothing here
     }
 
     private INDArray w2dSource;
@@ -96,7 +112,9 @@ public final class Conv2d extends Module {
         sb.append(in).append(", ").append(out)
           .append(", kernel_size=(").append(kernel).append(", ").append(kernel).append(')')
           .append(", stride=(").append(stride).append(", ").append(stride).append(')');
-        if (padding != 0) {
+        if (same) {
+            sb.append(", padding=same");
+        } else if (padding != 0) {
             sb.append(", padding=(").append(padding).append(", ").append(padding).append(')');
         }
         if (groups != 1) {

@@ -1,12 +1,12 @@
 package org.layerlens.engine.nn;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.layerlens.engine.exec.Execution;
 import org.layerlens.engine.exec.Tensors;
+import org.layerlens.engine.image.LoadedImage;
+import org.layerlens.engine.image.Preprocess;
 import org.layerlens.engine.ssd.BoxCodec;
 import org.layerlens.engine.ssd.PriorSpec;
 import org.layerlens.engine.ssd.Priors;
@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * classification and regression heads. The heads read the outputs at {@link #sourcePaths()}
  * (for mb2-ssd-lite: {@code base_net.14.conv.2}, {@code base_net}, {@code extras.0..3}).
  */
-public final class SSD extends Module {
+public final class SSD extends Detector {
     private final String architecture;
     private final int numClasses;
     private final int imageSize;
@@ -48,18 +48,22 @@ public final class SSD extends Module {
         assignPaths("");
     }
 
+    @Override
     public String architecture() {
         return architecture;
     }
 
+    @Override
     public int numClasses() {
         return numClasses;
     }
 
+    @Override
     public int imageSize() {
         return imageSize;
     }
 
+    @Override
     public List<String> sourcePaths() {
         return sourcePaths;
     }
@@ -81,50 +85,27 @@ public final class SSD extends Module {
     }
 
     @Override
-    public INDArray forward(INDArray x, Execution ex) {
-        throw new UnsupportedOperationException("use predict(): an SSD returns scores and boxes");
+    public Sequential trunk() {
+        return baseNet();
     }
 
-    private static final org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration FAST_WORKSPACE =
-            org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder()
-                    .policyAllocation(org.nd4j.linalg.api.memory.enums.AllocationPolicy.STRICT)
-                    .policyLearning(org.nd4j.linalg.api.memory.enums.LearningPolicy.FIRST_LOOP)
-                    .build();
-
-    /**
-     * Runs the whole network on a [1, 3, S, S] input. The fast pass runs inside a workspace that
-     * is reused from pass to pass, so its temporaries never wait for the garbage collector.
-     */
-    public SsdOutput predict(INDArray x, Execution ex, int imageWidth, int imageHeight) {
-        if (!ex.fast()) {
-            return predictIn(x, ex, imageWidth, imageHeight);
-        }
-        prepareFast();
-        try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager()
-                .getAndActivateWorkspace(FAST_WORKSPACE, "layerlens-fast")) {
-            return predictIn(x, ex, imageWidth, imageHeight);
-        }
+    @Override
+    public List<Module> afterTrunk() {
+        return extras().childList();
     }
 
-    /** Folds every conv + batch norm pair now, outside any workspace (the folds outlive the pass). */
-    private synchronized void prepareFast() {
-        if (prepared) {
-            return;
-        }
-        for (Module m : modules()) {
-            List<Module> kids = m.childList();
-            for (int i = 0; i + 1 < kids.size(); i++) {
-                if (kids.get(i) instanceof Conv2d c && kids.get(i + 1) instanceof BatchNorm2d bn) {
-                    c.prepareFold(bn);
-                }
-            }
-        }
-        prepared = true;
+    @Override
+    public INDArray toInput(LoadedImage img) {
+        return Preprocess.toTensor(img, imageSize);
     }
 
-    private boolean prepared;
+    @Override
+    public String rootName() {
+        return "SSD";
+    }
 
-    private SsdOutput predictIn(INDArray x, Execution ex, int imageWidth, int imageHeight) {
+    @Override
+    protected SsdOutput predictIn(INDArray x, Execution ex, int imageWidth, int imageHeight) {
         ex.protect(x);
         INDArray cur = ex.call(baseNet(), x);
         ModuleList extras = extras();
@@ -169,8 +150,4 @@ public final class SSD extends Module {
         return copy.reshape('c', -1, k);
     }
 
-    /** Paths whose outputs the heads read; the execution keeps them. */
-    public Set<String> tapPaths() {
-        return new HashSet<>(sourcePaths);
-    }
 }

@@ -13,6 +13,11 @@ public class Sequential extends Module {
         }
     }
 
+    /** A Sequential with named children, as {@code nn.Sequential(OrderedDict(...))}. */
+    public Sequential(java.util.Map<String, Module> named) {
+        named.forEach(this::add);
+    }
+
     @Override
     public INDArray forward(INDArray x, Execution ex) {
         List<Module> mods = childList();

@@ -1,0 +1,146 @@
+package org.layerlens.engine.nn;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.layerlens.engine.io.CheckpointException;
+import org.layerlens.engine.io.StateDict;
+import org.layerlens.engine.io.TensorData;
+
+/**
+ * Maps face-api's SSD MobileNetV1 weights (TF.js manifest names, TensorFlow layouts) onto
+ * {@link FaceSsd}'s module tree (PyTorch layouts): HWIO convolution filters become OIHW,
+ * depthwise [kh, kw, C, 1] filters become [C, 1, kh, kw]. Every tensor the tree declares must be
+ * in the file with the right shape; the graph's int32 constants are ignored.
+ */
+public final class FaceApiMapping {
+    private FaceApiMapping() {
+    }
+
+    /** Our key -> (TF name, permutation from the TF layout to ours or null). */
+    static LinkedHashMap<String, Object[]> names() {
+        LinkedHashMap<String, Object[]> m = new LinkedHashMap<>();
+        int[] conv = {3, 2, 0, 1};
+        int[] dw = {2, 3, 0, 1};
+        m.put("mobilenetv1.conv_0.conv.weight", new Object[] {"MobilenetV1/Conv2d_0_pointwise/weights", conv});
+        m.put("mobilenetv1.conv_0.conv.bias", new Object[] {"MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", null});
+        for (int i = 1; i <= FaceSsd.PAIRS.length; i++) {
+            String ours = "mobilenetv1.conv_" + i + ".";
+            String tf = "MobilenetV1/Conv2d_" + i;
+            m.put(ours + "depthwise_conv.weight", new Object[] {tf + "_depthwise/depthwise_weights", dw});
+            m.put(ours + "batch_norm.weight", new Object[] {tf + "_depthwise/BatchNorm/gamma", null});
+            m.put(ours + "batch_norm.bias", new Object[] {tf + "_depthwise/BatchNorm/beta", null});
+            m.put(ours + "batch_norm.running_mean", new Object[] {tf + "_depthwise/BatchNorm/moving_mean", null});
+            m.put(ours + "batch_norm.running_var", new Object[] {tf + "_depthwise/BatchNorm/moving_variance", null});
+            m.put(ours + "pointwise_conv.weight", new Object[] {tf + "_pointwise/weights", conv});
+            m.put(ours + "pointwise_conv.bias", new Object[] {tf + "_pointwise/convolution_bn_offset", null});
+        }
+        for (int i = 0; i < FaceSsd.PREDICTION.length; i++) {
+            m.put("prediction_layer.conv_" + i + ".conv.weight", new Object[] {"Prediction/Conv2d_" + i + "_pointwise/weights", conv});
+            m.put("prediction_layer.conv_" + i + ".conv.bias",
+                    new Object[] {"Prediction/Conv2d_" + i + "_pointwise/convolution_bn_offset", null});
+        }
+        for (int i = 0; i < FaceSsd.HEAD_CHANNELS.length; i++) {
+            String ours = "prediction_layer.box_predictor_" + i + ".";
+            String tf = "Prediction/BoxPredictor_" + i + "/";
+            m.put(ours + "box_encoding_predictor.weight", new Object[] {tf + "BoxEncodingPredictor/weights", conv});
+            m.put(ours + "box_encoding_predictor.bias", new Object[] {tf + "BoxEncodingPredictor/biases", null});
+            m.put(ours + "class_predictor.weight", new Object[] {tf + "ClassPredictor/weights", conv});
+            m.put(ours + "class_predictor.bias", new Object[] {tf + "ClassPredictor/biases", null});
+        }
+        m.put("output_layer.extra_dim", new Object[] {"Output/extra_dim", null});
+        return m;
+    }
+
+    public static FaceSsd build(Path file, Map<String, TensorData> tf, List<String> notes) throws CheckpointException {
+        LinkedHashMap<String, Object[]> names = names();
+        List<String> missing = new ArrayList<>();
+        for (Object[] v : names.values()) {
+            if (!tf.containsKey((String) v[0])) {
+                missing.add((String) v[0]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            int have = names.size() - missing.size();
+            throw new CheckpointException(file, "is a TF.js weights manifest with " + tf.size() + " tensors, but not "
+                    + "face-api's SSD MobileNetV1 (the only TF.js model LayerLens reads): " + have + " of its "
+                    + names.size() + " tensors found; missing " + String.join(", ", missing.subList(0,
+                    Math.min(4, missing.size()))) + (missing.size() > 4 ? ", ..." : ""));
+        }
+        FaceSsd model = new FaceSsd();
+        Map<String, Module.Tensor> slots = new LinkedHashMap<>();
+        model.forEachTensor(slots::put);
+        LinkedHashMap<String, TensorData> sd = new LinkedHashMap<>();
+        for (Map.Entry<String, Object[]> e : names.entrySet()) {
+            String tfName = (String) e.getValue()[0];
+            int[] perm = (int[]) e.getValue()[1];
+            TensorData t = tf.get(tfName);
+            long[] want = slots.get(e.getKey()).shape;
+            TensorData mapped = perm == null ? t : permute(t, perm);
+            if (!java.util.Arrays.equals(mapped.shape(), want)) {
+                throw new CheckpointException(file, "tensor '" + tfName + "' has shape " + java.util.Arrays.toString(t.shape())
+                        + "; face-api's SSD MobileNetV1 needs " + java.util.Arrays.toString(perm == null ? want
+                        : unpermute(want, perm)));
+            }
+            sd.put(e.getKey(), mapped);
+        }
+        int ignored = tf.size() - names.size();
+        StateDict state = new StateDict(file, sd);
+        StateDictLoader.load(model, state);
+        notes.addAll(state.notes());
+        notes.add("TF.js weights manifest: " + names.size() + " tensors mapped to the module tree (TensorFlow layouts "
+                + "turned into PyTorch's)" + (ignored > 0 ? ", " + ignored + " graph constants ignored" : ""));
+        long quantised = tf.values().stream().filter(t -> t.dtype().startsWith("uint")).count();
+        if (quantised > 0) {
+            notes.add(quantised + " tensors stored quantised (uint8/uint16), restored as TF.js does: q * scale + min");
+        }
+        return model;
+    }
+
+    private static long[] unpermute(long[] ours, int[] perm) {
+        long[] tf = new long[ours.length];
+        for (int i = 0; i < perm.length; i++) {
+            tf[perm[i]] = ours[i];
+        }
+        return tf;
+    }
+
+    /** Row-major transpose: result dimension i is source dimension perm[i]. */
+    static TensorData permute(TensorData t, int[] perm) {
+        long[] s = t.shape();
+        if (s.length != perm.length) {
+            return t; // rank differs: the shape check reports it
+        }
+        int r = s.length;
+        long[] out = new long[r];
+        for (int i = 0; i < r; i++) {
+            out[i] = s[perm[i]];
+        }
+        long[] srcStride = new long[r];
+        long acc = 1;
+        for (int i = r - 1; i >= 0; i--) {
+            srcStride[i] = acc;
+            acc *= s[i];
+        }
+        float[] src = t.data();
+        float[] dst = new float[src.length];
+        int[] idx = new int[r];
+        for (int k = 0; k < dst.length; k++) {
+            long off = 0;
+            for (int i = 0; i < r; i++) {
+                off += idx[i] * srcStride[perm[i]];
+            }
+            dst[k] = src[(int) off];
+            for (int i = r - 1; i >= 0; i--) {
+                if (++idx[i] < out[i]) {
+                    break;
+                }
+                idx[i] = 0;
+            }
+        }
+        return new TensorData(out, dst, t.dtype());
+    }
+}
