@@ -49,7 +49,8 @@ final class Cli {
             "  dump     --model M --image I --layer P1,P2,... --out DIR   (.npy, float32, NCHW; also 'scores', 'boxes')",
             "  bench    --model M [--image I] [--iterations N] [--mode fast|inspect|both]   median ms, resident memory",
             "  eval     --model M --dataset DIR [--labels L]   VOC mAP@0.5 (all-point) on images with VOC .xml files",
-            "M is a .pth file (torch.save state_dict, zip format) or 'default' (the bundled model).",
+            "M is a checkpoint (.pth from torch.save, legacy or zip; .onnx; a TF.js weights manifest .json of face-api's",
+            "  SSD MobileNetV1), 'default' (the bundled shapes model) or 'faces-v1' (face-api's face detector, bundled).",
             "--verbose prints stack traces on errors.");
 
     int run(Args a) throws Exception {
@@ -129,7 +130,7 @@ final class Cli {
         }
         Model m = model(a);
         double threshold = a.getDouble("threshold", 0.5);
-        double iou = a.getDouble("iou", Model.DEFAULT_IOU);
+        double iou = a.getDouble("iou", m.defaultIou());
         JsonArray results = new JsonArray();
         for (Path p : images(a.all("image"))) {
             LoadedImage img = Preprocess.read(p);
@@ -202,7 +203,7 @@ final class Cli {
             }
             LoadedImage li = Preprocess.read(img);
             ev.add(VocAnnotation.read(xml).objects(),
-                    m.detectFast(li).detections(threshold, Model.DEFAULT_IOU, Model.CANDIDATES, m.labels()));
+                    m.detectFast(li).detections(threshold, m.defaultIou(), Model.CANDIDATES, m.labels()));
             n++;
         }
         if (n == 0) {

@@ -187,4 +187,44 @@ class InspectorWindowTest {
         assertTrue(Files.size(shot) > 1000);
         robot.interact(big::hide);
     }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void theModelChooserSwitchesToTheV1FaceDetectorWithItsTreeShapesAndFaces(FxRobot robot) throws Exception {
+        javafx.scene.control.ComboBox<String> chooser = robot.lookup("#modelChooser").queryAs(javafx.scene.control.ComboBox.class);
+        assertEquals(Repo.randomModel().toString(), chooser.getValue(), "the opened checkpoint is in the chooser");
+        Inspection before = vm.inspectionProperty().get();
+        robot.interact(() -> chooser.setValue("faces-v1"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != before
+                && vm.modelProperty().get().net().architecture().equals("faces-v1"));
+        Inspection coffee = vm.inspectionProperty().get();
+        robot.interact(() -> vm.openImage(Repo.sample("astronaut.png")));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != coffee);
+        WaitForAsyncUtils.waitForFxEvents();
+        TreeTableColumn<Module, String> output = (TreeTableColumn<Module, String>) view.tree().getColumns().get(2);
+        assertEquals("32x32x512 ◆", output.getCellData(find(view.tree().getRoot(), "mobilenetv1.conv_11")));
+        assertEquals("256x256x32", output.getCellData(find(view.tree().getRoot(), "mobilenetv1.conv_0")));
+        assertEquals("1x1x128 ◆", output.getCellData(find(view.tree().getRoot(), "prediction_layer.conv_7")));
+        assertEquals("faces-v1", chooser.getValue());
+        assertEquals(0.5, robot.lookup("#iouSlider").queryAs(Slider.class).getValue(), 1e-9, "face-api's own IoU");
+        assertEquals(1, vm.detections().size(), "one face on astronaut.png");
+        assertEquals("face", vm.detections().get(0).label());
+        robot.interact(() -> view.tree().getSelectionModel().select(find(view.tree().getRoot(), "mobilenetv1.conv_11")));
+        assertEquals(512, view.gallery().getItems().size());
+        java.nio.file.Path shot = java.nio.file.Path.of("target", "faces-v1-window.png");
+        robot.interact(() -> {
+            try {
+                org.layerlens.viewer.FxImages.writePng(view.getScene().snapshot(null), shot);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        // and back to the V2 model through the chooser
+        Inspection faces = vm.inspectionProperty().get();
+        robot.interact(() -> chooser.setValue("default"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != faces);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("mb2-ssd-lite", vm.modelProperty().get().net().architecture());
+        assertEquals("19x19x576 ◆", output.getCellData(find(view.tree().getRoot(), "base_net.14.conv.2")));
+    }
 }

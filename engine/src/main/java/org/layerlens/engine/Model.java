@@ -64,6 +64,11 @@ public final class Model {
         return new Model(net, name, checkpoint, labels, notes);
     }
 
+    /** The IoU threshold of the model's own NMS. */
+    public double defaultIou() {
+        return net.defaultIou();
+    }
+
     public Detector net() {
         return net;
     }

@@ -23,6 +23,7 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.ComboBoxBase;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
@@ -105,6 +106,13 @@ public final class InspectorView extends BorderPane {
     private final StatusBar statusBar = new StatusBar();
     private final Button cancel = new Button("Cancel");
     private final Label modelInfo = new Label();
+    /** The bundled models by the name --model takes, with what the chooser shows. */
+    static final Map<String, String> BUNDLED = new java.util.LinkedHashMap<>();
+    static {
+        BUNDLED.put("default", "default · shapes (mb2-ssd-lite, V2)");
+        BUNDLED.put("faces-v1", "faces-v1 · faces (SSD MobileNetV1)");
+    }
+    private final ComboBox<String> modelChooser = new ComboBox<>();
     private final Menu recentMenu = new Menu("Open Recent");
     private final Map<Integer, Image> thumbs = new HashMap<>();
     private final java.util.Set<ChannelCell> liveCells =
@@ -117,7 +125,7 @@ public final class InspectorView extends BorderPane {
 
     public InspectorView(InspectorViewModel vm) {
         this.vm = vm;
-        setTop(new VBox(menuBar(), trailBar()));
+        setTop(new VBox(menuBar(), topBar()));
         SplitPane split = new SplitPane(treePane(), imageArea(), featurePane());
         split.setDividerPositions(0.355, 0.69);
         setCenter(split);
@@ -138,13 +146,15 @@ public final class InspectorView extends BorderPane {
         openLabels.setOnAction(e -> chooseLabels());
         MenuItem openDefault = new MenuItem("Open Default Model");
         openDefault.setOnAction(e -> vm.openModel("default", null));
+        MenuItem openFaces = new MenuItem("Open Face Detector (faces-v1, MobileNetV1)");
+        openFaces.setOnAction(e -> vm.openModel("faces-v1", null));
         MenuItem rerun = new MenuItem("Run Again");
         rerun.setAccelerator(KeyCombination.keyCombination("F5"));
         rerun.setOnAction(e -> vm.rerun());
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> Platform.exit());
-        Menu file = new Menu("File", null, openImage, openModel, openLabels, openDefault, recentMenu, new SeparatorMenuItem(),
+        Menu file = new Menu("File", null, openImage, openModel, openLabels, openDefault, openFaces, recentMenu, new SeparatorMenuItem(),
                 rerun, new SeparatorMenuItem(), quit);
         MenuItem npy = new MenuItem("Selected Tensor as .npy…");
         npy.setOnAction(e -> exportNpy());
@@ -159,6 +169,55 @@ public final class InspectorView extends BorderPane {
         Menu export = new Menu("Export", null, npy, heat, grid, json, csv);
         rebuildRecent();
         return new MenuBar(file, export);
+    }
+
+    /** The model chooser (bundled models and the open checkpoint), then the shape trail. */
+    private Node topBar() {
+        modelChooser.setId("modelChooser");
+        modelChooser.getItems().setAll(BUNDLED.keySet());
+        modelChooser.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String ref) {
+                if (ref == null) {
+                    return "";
+                }
+                String b = BUNDLED.get(ref);
+                return b != null ? b : java.nio.file.Paths.get(ref).getFileName().toString();
+            }
+
+            @Override
+            public String fromString(String s) {
+                return s;
+            }
+        });
+        modelChooser.setTooltip(new Tooltip("Model: the bundled ones, or the checkpoint opened with File ▸ Open"));
+        modelChooser.setPrefWidth(250);
+        modelChooser.setMinWidth(250);
+        modelChooser.setOnAction(e -> {
+            String ref = modelChooser.getValue();
+            Model cur = vm.modelProperty().get();
+            if (!syncing && ref != null && (cur == null || !ref.equals(refOf(cur)))) {
+                vm.openModel(ref, null);
+            }
+        });
+        Label l = new Label("Model");
+        l.setMinWidth(Label.USE_PREF_SIZE);
+        Node t = trailBar();
+        HBox.setHgrow(t, Priority.ALWAYS);
+        HBox box = new HBox(6, l, modelChooser, t);
+        box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        box.setPadding(new javafx.geometry.Insets(0, 0, 0, 6));
+        return box;
+    }
+
+    /** The reference the chooser uses for a loaded model: a bundled name, or the file's path. */
+    static String refOf(Model m) {
+        for (String b : BUNDLED.keySet()) {
+            if (m.name().startsWith(b + " (")) {
+                return b;
+            }
+        }
+        return m.source().toString();
     }
 
     private Node trailBar() {
@@ -390,6 +449,15 @@ public final class InspectorView extends BorderPane {
         syncing = false;
         modelInfo.setText(m.name() + " · " + m.net().architecture() + " · input " + m.inputSize() + "×"
                 + m.inputSize());
+        syncing = true;
+        String ref = refOf(m);
+        modelChooser.getItems().removeIf(r -> !BUNDLED.containsKey(r));
+        if (!BUNDLED.containsKey(ref)) {
+            modelChooser.getItems().add(ref);
+        }
+        modelChooser.setValue(ref);
+        syncing = false;
+        iou.setValue(m.defaultIou());
         modelInfo.setTooltip(new Tooltip(m.source() + "\n" + String.join("\n", m.notes())));
     }
 
@@ -665,6 +733,12 @@ public final class InspectorView extends BorderPane {
     }
 
     private void showError(String msg) {
+        Model kept = vm.modelProperty().get();
+        if (kept != null) { // the chooser goes back to the model that is still loaded
+            syncing = true;
+            modelChooser.setValue(refOf(kept));
+            syncing = false;
+        }
         Alert a = new Alert(Alert.AlertType.ERROR);
         a.initOwner(getScene() == null ? null : getScene().getWindow());
         a.setTitle("LayerLens");

@@ -52,6 +52,11 @@ public abstract class Detector extends Module {
         return typeName();
     }
 
+    /** The IoU threshold the model's own code uses for NMS (pytorch-ssd 0.45, face-api 0.5). */
+    public double defaultIou() {
+        return 0.45;
+    }
+
     /** Paths whose outputs the execution keeps for the heads. */
     public Set<String> tapPaths() {
         return new HashSet<>(sourcePaths());

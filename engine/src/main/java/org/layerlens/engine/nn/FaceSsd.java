@@ -148,6 +148,11 @@ public final class FaceSsd extends Detector {
     }
 
     @Override
+    public double defaultIou() {
+        return 0.5;
+    }
+
+    @Override
     public String rootName() {
         return "SsdMobilenetv1";
     }
