@@ -125,4 +125,21 @@ class CliTest {
             }
         }
     }
+
+    @Test
+    void facesV1PrintsItsTreeAndFindsTheFacesInTheSamplePhotos() {
+        Result tree = run("tree", "--model", "faces-v1");
+        assertEquals(0, tree.code(), tree.err());
+        assertTrue(tree.out().contains("(conv_11): Sequential("), tree.out());
+        assertTrue(tree.out().contains("Conv2d(512, 512, kernel_size=(3, 3), stride=(1, 1), padding=same, groups=512, bias=False)"),
+                tree.out());
+        assertTrue(tree.out().contains("BatchNorm2d(512, eps=0.001"), tree.out());
+        Result r = run("detect", "--model", "faces-v1", "--image", Repo.sample("messi5.jpg").toString(),
+                "--image", Repo.sample("astronaut.png").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, r.out().lines().filter(l -> l.contains("face")).count(), r.out());
+        Result s = run("summary", "--model", "faces-v1");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("32x32x512"), s.out());
+    }
 }
