@@ -147,4 +147,69 @@ class FacesV1ParityTest {
             }
         }
     }
+
+    /**
+     * Every layer (48 per image: the input tensor, each depthwise and pointwise stage, the
+     * prediction convolutions and the 12 heads) against the same layers computed under Node with
+     * face-api's loaded parameters and tf.js ops (reference.cjs, which checks they give exactly the
+     * package's scores). Too large to commit (~100 MB per image): made by .ci/run, or by
+     * {@code make_refs.py OUT --layers DIR ...}; skipped where LAYERLENS_FACEAPI_LAYERS is unset.
+     * Tolerance as for PyTorch: 1e-4 * max(1, max|ref|); the input tensor must match exactly.
+     */
+    @Test
+    void everyLayerMatchesFaceApisOpsUnderNode() throws Exception {
+        String env = System.getenv("LAYERLENS_FACEAPI_LAYERS");
+        org.junit.jupiter.api.Assumptions.assumeTrue(env != null && !env.isEmpty(), "LAYERLENS_FACEAPI_LAYERS not set");
+        Path dir = Paths.get(env);
+        List<Path> indexes;
+        try (Stream<Path> st = Files.list(dir)) {
+            indexes = st.filter(p -> p.toString().endsWith(".layers.json")).sorted().toList();
+        }
+        assertTrue(indexes.size() >= 2, "layer references for two photos in " + dir);
+        for (Path index : indexes) {
+            String stem = index.getFileName().toString().replace(".layers.json", "");
+            LoadedImage img = Preprocess.read(imageFor(dir.resolve(stem + ".json")));
+            Map<?, ?> layers = (Map<?, ?>) Json.parse(Files.readString(index));
+            double worst = 0;
+            String worstName = "";
+            try (Inspection ins = model.inspect(img, Execution.Mode.INSPECT, null)) {
+                for (Map.Entry<?, ?> e : layers.entrySet()) {
+                    String name = (String) e.getKey();
+                    Map<?, ?> meta = (Map<?, ?>) e.getValue();
+                    List<?> shape = (List<?>) meta.get("shape");
+                    int h = (int) num(shape.get(1));
+                    int w = (int) num(shape.get(2));
+                    int c = (int) num(shape.get(3));
+                    java.nio.FloatBuffer ref = java.nio.ByteBuffer.wrap(Files.readAllBytes(dir.resolve((String) meta.get("file"))))
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                    org.nd4j.linalg.api.ndarray.INDArray ours = name.equals("input") ? ins.input()
+                            : ins.event(name).output();
+                    assertEquals("[1, " + c + ", " + h + ", " + w + "]", java.util.Arrays.toString(ours.shape()), name);
+                    float[] o = ours.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+                    double maxRef = 0;
+                    double maxDiff = 0;
+                    for (int y = 0; y < h; y++) {
+                        for (int x = 0; x < w; x++) {
+                            for (int k = 0; k < c; k++) {
+                                float r = ref.get((y * w + x) * c + k);
+                                maxRef = Math.max(maxRef, Math.abs(r));
+                                maxDiff = Math.max(maxDiff, Math.abs(o[(k * h + y) * w + x] - r));
+                            }
+                        }
+                    }
+                    if (name.equals("input")) {
+                        assertEquals(0.0, maxDiff, name + ": the input tensor must be face-api's exactly");
+                    }
+                    double ratio = maxDiff / (1e-4 * Math.max(1, maxRef));
+                    assertTrue(ratio <= 1, stem + " " + name + ": differs by " + maxDiff + " (max |ref| " + maxRef + ")");
+                    if (ratio > worst) {
+                        worst = ratio;
+                        worstName = name;
+                    }
+                }
+            }
+            System.out.printf("faces-v1 %s: %d layers within 1e-4*max(1,|ref|), worst %s at %.3f of tolerance%n",
+                    stem, layers.size(), worstName, worst);
+        }
+    }
 }
