@@ -10,18 +10,19 @@ DEST=$1
 if [ -f "$DEST/ssd_mobilenetv1_model.bin" ] && [ -f "$DEST/ssd_mobilenetv1_model-weights_manifest.json" ]; then
   exit 0
 fi
+sha() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1; }
 CACHE=${LAYERLENS_CACHE:-$HOME/.cache/layerlens}
 TGZ="$CACHE/vladmandic-face-api-$VERSION.tgz"
 mkdir -p "$CACHE" "$DEST"
-if ! [ -f "$TGZ" ] || ! echo "$SHA256  $TGZ" | sha256sum -c --status; then
+if ! [ -f "$TGZ" ] || [ "$(sha "$TGZ")" != "$SHA256" ]; then
   command -v npm >/dev/null || { echo "fetch-faceapi: npm is needed to fetch @vladmandic/face-api@$VERSION (apt-get install npm)" >&2; exit 1; }
   TMP=$(mktemp -d)
   (cd "$TMP" && npm pack --silent "@vladmandic/face-api@$VERSION" >/dev/null)
   mv "$TMP/vladmandic-face-api-$VERSION.tgz" "$TGZ"
   rm -rf "$TMP"
 fi
-if ! echo "$SHA256  $TGZ" | sha256sum -c --status; then
-  echo "fetch-faceapi: $TGZ has SHA-256 $(sha256sum "$TGZ" | cut -d' ' -f1), expected $SHA256; refusing it" >&2
+if [ "$(sha "$TGZ")" != "$SHA256" ]; then
+  echo "fetch-faceapi: $TGZ has SHA-256 $(sha "$TGZ"), expected $SHA256; refusing it" >&2
   rm -f "$TGZ"
   exit 1
 fi

@@ -481,11 +481,7 @@ public final class InspectorView extends BorderPane {
     }
 
     private void showInspection(Inspection ins) {
-        long t0 = System.nanoTime();
-        showInspection0(ins);
-        if (Boolean.getBoolean("layerlens.trace")) {
-            System.err.printf("showInspection %.1f ms%n", (System.nanoTime() - t0) / 1e6);
-        }
+        LayerLensApp.timed(() -> "showInspection", () -> showInspection0(ins));
     }
 
     private void showInspection0(Inspection ins) {
@@ -698,11 +694,7 @@ public final class InspectorView extends BorderPane {
     }
 
     private void drawDetections() {
-        long t0 = System.nanoTime();
-        drawDetections0();
-        if (Boolean.getBoolean("layerlens.trace")) {
-            System.err.printf("drawDetections %.1f ms (%d)%n", (System.nanoTime() - t0) / 1e6, vm.detections().size());
-        }
+        LayerLensApp.timed(() -> "drawDetections (" + vm.detections().size() + ")", this::drawDetections0);
     }
 
     private void drawDetections0() {

@@ -99,6 +99,15 @@ public final class LayerLensApp extends Application {
         }
     }
 
+    /** Runs {@code body}; with -Dlayerlens.trace prints how long it took, labelled once it is done. */
+    static void timed(java.util.function.Supplier<String> label, Runnable body) {
+        long t0 = System.nanoTime();
+        body.run();
+        if (Boolean.getBoolean("layerlens.trace")) {
+            System.err.printf("%s %.1f ms%n", label.get(), (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
     /** Milliseconds since the process was launched (the parent's start when this is the relaunched child). */
     static long sinceLaunchMillis() {
         ProcessHandle self = ProcessHandle.current();

@@ -164,7 +164,7 @@ public final class TfjsManifest {
             need(manifest, name, data, n * width);
             if (qd.equals("float16")) {
                 for (int k = 0; k < n; k++) {
-                    v[k] = halfToFloat(data.getShort());
+                    v[k] = Checkpoints.halfToFloat(data.getShort());
                 }
             } else {
                 if (!(qm.get("scale") instanceof Double scale) || !(qm.get("min") instanceof Double min)) {
@@ -189,20 +189,5 @@ public final class TfjsManifest {
             throw new CheckpointException(manifest, "tensor '" + name + "' needs " + bytes + " bytes but the shards have "
                     + data.remaining() + " left (truncated .bin?)");
         }
-    }
-
-    /** IEEE 754 half precision to float. */
-    static float halfToFloat(short h) {
-        int bits = h & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0) {
-            return (sign != 0 ? -1 : 1) * mant * 0x1p-24f;
-        }
-        if (exp == 31) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 }

@@ -81,6 +81,21 @@ public abstract class Detector extends Module {
         }
     }
 
+    /**
+     * Runs the backbone, then each module after it on the previous one's output, releasing what
+     * the heads do not read; the heads find their inputs among the execution's taps.
+     */
+    protected final void runTrunkAndAfter(INDArray x, Execution ex) {
+        ex.protect(x);
+        INDArray cur = ex.call(trunk(), x);
+        for (Module m : afterTrunk()) {
+            INDArray next = ex.call(m, cur);
+            ex.release(cur);
+            cur = next;
+        }
+        ex.release(cur);
+    }
+
     protected abstract SsdOutput predictIn(INDArray x, Execution ex, int imageWidth, int imageHeight);
 
     /** Folds every conv + batch norm pair now, outside any workspace (the folds outlive the pass). */

@@ -159,13 +159,7 @@ public final class FaceSsd extends Detector {
 
     @Override
     protected SsdOutput predictIn(INDArray x, Execution ex, int imageWidth, int imageHeight) {
-        ex.protect(x);
-        INDArray cur = ex.call(trunk(), x);
-        for (Module m : afterTrunk()) {
-            INDArray next = ex.call(m, cur);
-            ex.release(cur);
-            cur = next;
-        }
+        runTrunkAndAfter(x, ex);
         float[] enc = new float[ANCHORS * 4];
         float[] logits = new float[ANCHORS * 3];
         int at = 0;

@@ -106,14 +106,7 @@ public final class SSD extends Detector {
 
     @Override
     protected SsdOutput predictIn(INDArray x, Execution ex, int imageWidth, int imageHeight) {
-        ex.protect(x);
-        INDArray cur = ex.call(baseNet(), x);
-        ModuleList extras = extras();
-        for (int i = 0; i < extras.size(); i++) {
-            INDArray next = ex.call(extras.get(i), cur);
-            ex.release(cur);
-            cur = next;
-        }
+        runTrunkAndAfter(x, ex);
         ModuleList cls = (ModuleList) child("classification_headers");
         ModuleList reg = (ModuleList) child("regression_headers");
         List<INDArray> confs = new ArrayList<>();
