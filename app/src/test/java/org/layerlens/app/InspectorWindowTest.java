@@ -227,4 +227,27 @@ class InspectorWindowTest {
         assertEquals("mb2-ssd-lite", vm.modelProperty().get().net().architecture());
         assertEquals("19x19x576 ◆", output.getCellData(find(view.tree().getRoot(), "base_net.14.conv.2")));
     }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void aSecondWindowShowsTheSameImageAndCanRunTheOtherModelBesideTheFirst(FxRobot robot) throws Exception {
+        InspectorView[] second = new InspectorView[1];
+        robot.interact(() -> second[0] = view.openNewWindow());
+        InspectorViewModel vm2 = second[0].viewModel();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm2.inspectionProperty().get() != null);
+        assertSame(vm.modelProperty().get(), vm2.modelProperty().get(), "the loaded model is shared, not reloaded");
+        assertEquals(vm.imageProperty().get().source(), vm2.imageProperty().get().source());
+        Inspection first = vm2.inspectionProperty().get();
+        javafx.scene.control.ComboBox<String> chooser2 = (javafx.scene.control.ComboBox<String>)
+                second[0].lookup("#modelChooser");
+        robot.interact(() -> chooser2.setValue("faces-v1"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm2.inspectionProperty().get() != first);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("faces-v1", vm2.modelProperty().get().net().architecture());
+        assertEquals("mb2-ssd-lite", vm.modelProperty().get().net().architecture(), "the first window keeps its model");
+        assertEquals("coffee.png", vm2.imageProperty().get().source().getFileName().toString());
+        TreeTableColumn<Module, String> output = (TreeTableColumn<Module, String>) second[0].tree().getColumns().get(2);
+        assertEquals("32x32x512 ◆", output.getCellData(find(second[0].tree().getRoot(), "mobilenetv1.conv_11")));
+        robot.interact(() -> second[0].getScene().getWindow().hide());
+    }
 }

@@ -148,13 +148,16 @@ public final class InspectorView extends BorderPane {
         openDefault.setOnAction(e -> vm.openModel("default", null));
         MenuItem openFaces = new MenuItem("Open Face Detector (faces-v1, MobileNetV1)");
         openFaces.setOnAction(e -> vm.openModel("faces-v1", null));
+        MenuItem newWindow = new MenuItem("New Window (same model and image)");
+        newWindow.setAccelerator(KeyCombination.keyCombination("Shortcut+N"));
+        newWindow.setOnAction(e -> openNewWindow());
         MenuItem rerun = new MenuItem("Run Again");
         rerun.setAccelerator(KeyCombination.keyCombination("F5"));
         rerun.setOnAction(e -> vm.rerun());
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> Platform.exit());
-        Menu file = new Menu("File", null, openImage, openModel, openLabels, openDefault, openFaces, recentMenu, new SeparatorMenuItem(),
+        Menu file = new Menu("File", null, newWindow, openImage, openModel, openLabels, openDefault, openFaces, recentMenu, new SeparatorMenuItem(),
                 rerun, new SeparatorMenuItem(), quit);
         MenuItem npy = new MenuItem("Selected Tensor as .npy…");
         npy.setOnAction(e -> exportNpy());
@@ -934,6 +937,46 @@ public final class InspectorView extends BorderPane {
 
     public TreeTableView<Module> tree() {
         return tree;
+    }
+
+    /** The window title follows the model and image. */
+    public static void bindTitle(javafx.stage.Stage stage, InspectorViewModel vm) {
+        stage.setTitle("LayerLens");
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            var m = vm.modelProperty().get();
+            var i = vm.imageProperty().get();
+            return "LayerLens" + (m == null ? "" : " — " + m.name())
+                    + (i == null || i.source() == null ? "" : " — " + i.source().getFileName());
+        }, vm.modelProperty(), vm.imageProperty()));
+    }
+
+    /**
+     * A second window on the same model and image, with its own run, selection and chooser: put
+     * it beside the first and switch one to the other model to compare V1's layers with V2's.
+     */
+    public InspectorView openNewWindow() {
+        InspectorViewModel vm2 = new InspectorViewModel(vm.loader());
+        InspectorView v2 = new InspectorView(vm2);
+        javafx.stage.Stage st = new javafx.stage.Stage();
+        st.setScene(scene(v2));
+        bindTitle(st, vm2);
+        st.setOnHidden(e -> vm2.shutdown());
+        Window w = getScene() == null ? null : getScene().getWindow();
+        if (w != null) {
+            st.setX(w.getX() + 40);
+            st.setY(w.getY() + 40);
+        }
+        st.show();
+        Model m = vm.modelProperty().get();
+        if (m != null) {
+            vm2.show(m, vm.imageProperty().get());
+        }
+        return v2;
+    }
+
+    /** This window's view model (for a second window's tests). */
+    public InspectorViewModel viewModel() {
+        return vm;
     }
 
     public static Scene scene(InspectorView v) {

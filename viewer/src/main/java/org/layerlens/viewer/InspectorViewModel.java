@@ -138,6 +138,15 @@ public final class InspectorViewModel {
         });
     }
 
+    /** Runs an already loaded model on an already read image (a second window showing the same). */
+    public void show(Model m, LoadedImage img) {
+        submit("Running", () -> new Job(m, img));
+    }
+
+    public ModelLoader loader() {
+        return loader;
+    }
+
     public void openModel(String modelRef, Path labels) {
         open(modelRef, labels, null);
     }

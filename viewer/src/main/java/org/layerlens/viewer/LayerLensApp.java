@@ -38,13 +38,7 @@ public final class LayerLensApp extends Application {
         InspectorView view = new InspectorView(vm);
         Scene scene = InspectorView.scene(view);
         stage.setScene(scene);
-        stage.setTitle("LayerLens");
-        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
-            var m = vm.modelProperty().get();
-            var i = vm.imageProperty().get();
-            return "LayerLens" + (m == null ? "" : " — " + m.name())
-                    + (i == null || i.source() == null ? "" : " — " + i.source().getFileName());
-        }, vm.modelProperty(), vm.imageProperty()));
+        InspectorView.bindTitle(stage, vm);
         stage.show();
         trace("window shown");
         if (options.measure() != null && !options.measure().isEmpty()) {
