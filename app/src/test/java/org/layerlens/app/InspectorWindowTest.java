@@ -248,6 +248,14 @@ class InspectorWindowTest {
         assertEquals("coffee.png", vm2.imageProperty().get().source().getFileName().toString());
         TreeTableColumn<Module, String> output = (TreeTableColumn<Module, String>) second[0].tree().getColumns().get(2);
         assertEquals("32x32x512 ◆", output.getCellData(find(second[0].tree().getRoot(), "mobilenetv1.conv_11")));
+        java.nio.file.Path shot = java.nio.file.Path.of("target", "second-window.png");
+        robot.interact(() -> {
+            try {
+                org.layerlens.viewer.FxImages.writePng(second[0].getScene().snapshot(null), shot);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         robot.interact(() -> second[0].getScene().getWindow().hide());
     }
 }

@@ -127,7 +127,7 @@ public final class InspectorView extends BorderPane {
         this.vm = vm;
         setTop(new VBox(menuBar(), topBar()));
         SplitPane split = new SplitPane(treePane(), imageArea(), featurePane());
-        split.setDividerPositions(0.355, 0.69);
+        split.setDividerPositions(0.38, 0.69);
         setCenter(split);
         setBottom(statusBar());
         bind();
@@ -233,16 +233,16 @@ public final class InspectorView extends BorderPane {
     }
 
     private Node treePane() {
-        TreeTableColumn<Module, String> name = column("Module", 120, m -> m.path().isEmpty() && m instanceof org.layerlens.engine.nn.Detector d ? d.rootName() : m.name());
+        TreeTableColumn<Module, String> name = column("Module", 140, m -> m.path().isEmpty() && m instanceof org.layerlens.engine.nn.Detector d ? d.rootName() : m.name());
         TreeTableColumn<Module, String> type = column("Type", 118, Module::typeName);
-        TreeTableColumn<Module, String> shape = column("Output", 128, m -> {
+        TreeTableColumn<Module, String> shape = column("Output", 116, m -> {
             ModuleEvent e = event(m);
             String s = e == null ? "" : ShapeTrail.hwc(e.outputShape());
             return isSource(m) ? s + " ◆" : s;
         });
-        TreeTableColumn<Module, String> params = column("Params", 72,
+        TreeTableColumn<Module, String> params = column("Params", 90,
                 m -> String.format(Locale.ROOT, "%,d", m.parameterCount()));
-        TreeTableColumn<Module, String> time = column("ms", 50, m -> {
+        TreeTableColumn<Module, String> time = column("ms", 46, m -> {
             ModuleEvent e = event(m);
             return e == null ? "" : String.format(Locale.ROOT, "%.2f", e.nanos() / 1e6);
         });
