@@ -53,9 +53,7 @@ public final class Model {
             notes.addAll(sd.notes());
         }
         notes.add(0, "recognised " + net.architecture() + " with " + net.numClasses() + " classes");
-        List<String> labels = labelsFile == null && net instanceof org.layerlens.engine.nn.FaceSsd
-                ? List.of("BACKGROUND", "face")
-                : labelsFile == null ? Labels.indices(net.numClasses()) : Labels.read(labelsFile, notes);
+        List<String> labels = labelsFile == null ? net.defaultLabels() : Labels.read(labelsFile, notes);
         if (labels.size() != net.numClasses()) {
             throw new CheckpointException(labelsFile, "has " + labels.size() + " labels (with BACKGROUND) but "
                     + checkpoint.getFileName() + " has " + net.numClasses() + " classes");

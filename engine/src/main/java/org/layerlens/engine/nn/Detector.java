@@ -57,6 +57,22 @@ public abstract class Detector extends Module {
         return 0.45;
     }
 
+    /** Class names when no labels file is given: BACKGROUND first (pytorch-ssd: the class indices). */
+    public List<String> defaultLabels() {
+        return org.layerlens.engine.Labels.indices(numClasses());
+    }
+
+    /**
+     * A head's [1, A*k, H, W] output as a fresh float32 c-order copy in NHWC order ([H, W, A, k]
+     * flattened: the anchor order both pytorch-ssd and TF use); the head output is released. The
+     * caller closes the copy.
+     */
+    protected static INDArray nhwcCopy(Execution ex, INDArray head) {
+        INDArray copy = head.permute(0, 2, 3, 1).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
+        ex.release(head);
+        return copy;
+    }
+
     /** Paths whose outputs the execution keeps for the heads. */
     public Set<String> tapPaths() {
         return new HashSet<>(sourcePaths());

@@ -20,47 +20,51 @@ public final class FaceApiMapping {
     private FaceApiMapping() {
     }
 
-    /** Our key -> (TF name, permutation from the TF layout to ours or null). */
-    static LinkedHashMap<String, Object[]> names() {
-        LinkedHashMap<String, Object[]> m = new LinkedHashMap<>();
+    /** Where one of our tensors comes from: its TF.js name and the permutation to our layout (null: none). */
+    record Source(String tf, int[] perm) {
+    }
+
+    /** Our key -> its source in the manifest. */
+    static LinkedHashMap<String, Source> names() {
+        LinkedHashMap<String, Source> m = new LinkedHashMap<>();
         int[] conv = {3, 2, 0, 1};
         int[] dw = {2, 3, 0, 1};
-        m.put("mobilenetv1.conv_0.conv.weight", new Object[] {"MobilenetV1/Conv2d_0_pointwise/weights", conv});
-        m.put("mobilenetv1.conv_0.conv.bias", new Object[] {"MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", null});
+        m.put("mobilenetv1.conv_0.conv.weight", new Source("MobilenetV1/Conv2d_0_pointwise/weights", conv));
+        m.put("mobilenetv1.conv_0.conv.bias", new Source("MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", null));
         for (int i = 1; i <= FaceSsd.PAIRS.length; i++) {
             String ours = "mobilenetv1.conv_" + i + ".";
             String tf = "MobilenetV1/Conv2d_" + i;
-            m.put(ours + "depthwise_conv.weight", new Object[] {tf + "_depthwise/depthwise_weights", dw});
-            m.put(ours + "batch_norm.weight", new Object[] {tf + "_depthwise/BatchNorm/gamma", null});
-            m.put(ours + "batch_norm.bias", new Object[] {tf + "_depthwise/BatchNorm/beta", null});
-            m.put(ours + "batch_norm.running_mean", new Object[] {tf + "_depthwise/BatchNorm/moving_mean", null});
-            m.put(ours + "batch_norm.running_var", new Object[] {tf + "_depthwise/BatchNorm/moving_variance", null});
-            m.put(ours + "pointwise_conv.weight", new Object[] {tf + "_pointwise/weights", conv});
-            m.put(ours + "pointwise_conv.bias", new Object[] {tf + "_pointwise/convolution_bn_offset", null});
+            m.put(ours + "depthwise_conv.weight", new Source(tf + "_depthwise/depthwise_weights", dw));
+            m.put(ours + "batch_norm.weight", new Source(tf + "_depthwise/BatchNorm/gamma", null));
+            m.put(ours + "batch_norm.bias", new Source(tf + "_depthwise/BatchNorm/beta", null));
+            m.put(ours + "batch_norm.running_mean", new Source(tf + "_depthwise/BatchNorm/moving_mean", null));
+            m.put(ours + "batch_norm.running_var", new Source(tf + "_depthwise/BatchNorm/moving_variance", null));
+            m.put(ours + "pointwise_conv.weight", new Source(tf + "_pointwise/weights", conv));
+            m.put(ours + "pointwise_conv.bias", new Source(tf + "_pointwise/convolution_bn_offset", null));
         }
         for (int i = 0; i < FaceSsd.PREDICTION.length; i++) {
-            m.put("prediction_layer.conv_" + i + ".conv.weight", new Object[] {"Prediction/Conv2d_" + i + "_pointwise/weights", conv});
+            m.put("prediction_layer.conv_" + i + ".conv.weight", new Source("Prediction/Conv2d_" + i + "_pointwise/weights", conv));
             m.put("prediction_layer.conv_" + i + ".conv.bias",
-                    new Object[] {"Prediction/Conv2d_" + i + "_pointwise/convolution_bn_offset", null});
+                    new Source("Prediction/Conv2d_" + i + "_pointwise/convolution_bn_offset", null));
         }
         for (int i = 0; i < FaceSsd.HEAD_CHANNELS.length; i++) {
             String ours = "prediction_layer.box_predictor_" + i + ".";
             String tf = "Prediction/BoxPredictor_" + i + "/";
-            m.put(ours + "box_encoding_predictor.weight", new Object[] {tf + "BoxEncodingPredictor/weights", conv});
-            m.put(ours + "box_encoding_predictor.bias", new Object[] {tf + "BoxEncodingPredictor/biases", null});
-            m.put(ours + "class_predictor.weight", new Object[] {tf + "ClassPredictor/weights", conv});
-            m.put(ours + "class_predictor.bias", new Object[] {tf + "ClassPredictor/biases", null});
+            m.put(ours + "box_encoding_predictor.weight", new Source(tf + "BoxEncodingPredictor/weights", conv));
+            m.put(ours + "box_encoding_predictor.bias", new Source(tf + "BoxEncodingPredictor/biases", null));
+            m.put(ours + "class_predictor.weight", new Source(tf + "ClassPredictor/weights", conv));
+            m.put(ours + "class_predictor.bias", new Source(tf + "ClassPredictor/biases", null));
         }
-        m.put("output_layer.extra_dim", new Object[] {"Output/extra_dim", null});
+        m.put("output_layer.extra_dim", new Source("Output/extra_dim", null));
         return m;
     }
 
     public static FaceSsd build(Path file, Map<String, TensorData> tf, List<String> notes) throws CheckpointException {
-        LinkedHashMap<String, Object[]> names = names();
+        LinkedHashMap<String, Source> names = names();
         List<String> missing = new ArrayList<>();
-        for (Object[] v : names.values()) {
-            if (!tf.containsKey((String) v[0])) {
-                missing.add((String) v[0]);
+        for (Source v : names.values()) {
+            if (!tf.containsKey(v.tf())) {
+                missing.add(v.tf());
             }
         }
         if (!missing.isEmpty()) {
@@ -74,9 +78,9 @@ public final class FaceApiMapping {
         Map<String, Module.Tensor> slots = new LinkedHashMap<>();
         model.forEachTensor(slots::put);
         LinkedHashMap<String, TensorData> sd = new LinkedHashMap<>();
-        for (Map.Entry<String, Object[]> e : names.entrySet()) {
-            String tfName = (String) e.getValue()[0];
-            int[] perm = (int[]) e.getValue()[1];
+        for (Map.Entry<String, Source> e : names.entrySet()) {
+            String tfName = e.getValue().tf();
+            int[] perm = e.getValue().perm();
             TensorData t = tf.get(tfName);
             long[] want = slots.get(e.getKey()).shape;
             TensorData mapped = perm == null ? t : permute(t, perm);

@@ -9,7 +9,6 @@ import org.layerlens.engine.image.LoadedImage;
 import org.layerlens.engine.image.Preprocess;
 import org.layerlens.engine.ssd.FaceApiNms;
 import org.layerlens.engine.ssd.SsdOutput;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -148,6 +147,11 @@ public final class FaceSsd extends Detector {
     }
 
     @Override
+    public List<String> defaultLabels() {
+        return List.of("BACKGROUND", "face");
+    }
+
+    @Override
     public double defaultIou() {
         return 0.5;
     }
@@ -180,11 +184,10 @@ public final class FaceSsd extends Detector {
 
     /** [1, A*k, H, W] -> the NHWC order TF.js reshapes ([H, W, A, k]) into {@code dst}; returns the count. */
     private static int copyNhwc(Execution ex, INDArray head, float[] dst, int offset) {
-        INDArray nhwc = head.permute(0, 2, 3, 1).castTo(DataType.FLOAT).dup('c');
+        INDArray nhwc = nhwcCopy(ex, head);
         float[] v = nhwc.data().asFloat();
         System.arraycopy(v, 0, dst, offset, v.length);
         nhwc.close();
-        ex.release(head);
         return v.length;
     }
 

@@ -11,7 +11,6 @@ import org.layerlens.engine.ssd.BoxCodec;
 import org.layerlens.engine.ssd.PriorSpec;
 import org.layerlens.engine.ssd.Priors;
 import org.layerlens.engine.ssd.SsdOutput;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -137,9 +136,8 @@ public final class SSD extends Detector {
      * goes into {@code owned} (the result may be a view of it) for the caller to close.
      */
     private static INDArray flatten(Execution ex, INDArray head, int k, List<INDArray> owned) {
-        INDArray copy = head.permute(0, 2, 3, 1).castTo(DataType.FLOAT).dup('c');
+        INDArray copy = nhwcCopy(ex, head);
         owned.add(copy);
-        ex.release(head);
         return copy.reshape('c', -1, k);
     }
 
