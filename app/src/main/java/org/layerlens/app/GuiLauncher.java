@@ -2,8 +2,11 @@ package org.layerlens.app;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Set;
 
+import org.layerlens.app.cli.Args;
+import org.layerlens.app.cli.Context;
 import org.layerlens.viewer.LayerLensApp;
 
 /** Starts the JavaFX window on the default model and sample image unless told otherwise. */
@@ -12,32 +15,23 @@ final class GuiLauncher {
     }
 
     static int launch(Args a) throws Exception {
-        a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure"));
+        a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads"));
         Path image = a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImage();
         Path labels = a.get("labels") == null ? null : Paths.get(a.get("labels"));
         Path snapshot = a.get("snapshot") == null ? null : Paths.get(a.get("snapshot"));
-        java.util.List<Path> measure = a.get("measure") == null ? null : Cli.images(a.all("measure"));
+        List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"));
         LayerLensApp.Options o = new LayerLensApp.Options(a.get("model", ModelRef.DEFAULT), labels, image,
                 a.get("layer"), snapshot, measure);
         // start ND4J and read the model while JavaFX starts: the first window comes up ~1.5 s sooner
-        java.util.concurrent.CompletableFuture<org.layerlens.engine.Model> early =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return ModelRef.load(o.modelRef(), labels);
-                    } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
-        java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
-        return LayerLensApp.launch(o, (ref, l) -> {
-            if (ref.equals(o.modelRef()) && java.util.Objects.equals(l, labels) && used.compareAndSet(false, true)) {
-                try {
-                    return early.join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    throw e.getCause() instanceof Exception ex ? ex : e;
-                }
+        Thread early = new Thread(() -> {
+            try {
+                ModelRef.load(o.modelRef(), labels);
+            } catch (Exception ignored) {
+                // the window reports it when it loads the model itself
             }
-            return ModelRef.load(ref, l);
-        });
+        }, "layerlens-preload");
+        early.setDaemon(true);
+        early.start();
+        return LayerLensApp.launch(o, ModelRef::load);
     }
 }

@@ -6,41 +6,87 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
-import org.layerlens.engine.Model;
+import org.layerlens.engine.api.Model;
 
 /**
- * What {@code --model} names: a checkpoint path, {@code default} (the model bundled in the app:
- * mb2-ssd-lite, classes circle/square/triangle, trained by reference/train.py), or
- * {@code faces-v1} (face-api's SSD MobileNetV1 face detector, fetched from npm at build time).
+ * What {@code --model} names: a model file, or a bundled model: {@code default} (mb2-ssd-lite,
+ * classes circle/square/triangle, trained by reference/train.py) or {@code faces-v1} (face-api's
+ * SSD MobileNetV1 face detector, fetched from npm at build time). Bundled models are read once
+ * per process and shared (a model is immutable).
  */
 public final class ModelRef {
     public static final String DEFAULT = "default";
     public static final String FACES_V1 = "faces-v1";
-    /** The bundled models, as the window's model chooser lists them. */
-    public static final java.util.List<String> BUNDLED = java.util.List.of(DEFAULT, FACES_V1);
+    /** The bundled models and what the window's chooser shows for them. */
+    public static final Map<String, String> BUNDLED = new LinkedHashMap<>();
     private static final String RESOURCE = "/org/layerlens/app/models/";
+    private static final Map<String, Model> LOADED = new LinkedHashMap<>();
+
+    static {
+        BUNDLED.put(DEFAULT, "default · shapes (mb2-ssd-lite, V2)");
+        BUNDLED.put(FACES_V1, "faces-v1 · faces (SSD MobileNetV1)");
+    }
 
     private ModelRef() {
     }
 
-    public static Model load(String ref, Path labels) throws IOException {
-        if (ref == null || ref.equals(DEFAULT)) {
-            Path[] files = bundled("", "default.pth", "default-labels.txt");
-            Model m = Model.load(files[0], labels != null ? labels : files[1]);
-            return new Model(m.net(), "default (mb2-ssd-lite: circle, square, triangle)", m.source(), m.labels(),
-                    m.notes());
-        }
-        if (ref.equals(FACES_V1)) {
-            Path[] files = bundled("faces-v1/", "ssd_mobilenetv1_model-weights_manifest.json",
-                    "ssd_mobilenetv1_model.bin", "LICENSE-face-api.txt");
-            Model m = Model.load(files[0], labels);
-            return new Model(m.net(), "faces-v1 (face-api SSD MobileNetV1: face)", m.source(), m.labels(), m.notes());
-        }
-        return Model.load(Paths.get(ref), labels);
+    public static List<String> bundledNames() {
+        return List.copyOf(BUNDLED.keySet());
     }
 
-    /** Bundled files, copied into a cache folder so readers get files (a manifest's shards beside it). */
+    public static Model load(String ref, Path labels) throws IOException {
+        if (ref == null) {
+            ref = DEFAULT;
+        }
+        if (BUNDLED.containsKey(ref)) {
+            String key = ref + "|" + labels;
+            synchronized (LOADED) {
+                Model m = LOADED.get(key);
+                if (m == null) {
+                    m = loadBundled(ref, labels);
+                    LOADED.put(key, m);
+                }
+                return m;
+            }
+        }
+        Path p = Paths.get(ref);
+        if (!Files.exists(p) && !ref.contains("/") && !ref.contains("\\") && !ref.contains(".")) {
+            throw new IOException("unknown model '" + ref + "': no such file, and the bundled models are "
+                    + String.join(", ", BUNDLED.keySet()));
+        }
+        return Model.open(p, labels);
+    }
+
+    private static Model loadBundled(String ref, Path labels) throws IOException {
+        if (ref.equals(DEFAULT)) {
+            Path[] files = bundled("", "default.pth", "default-labels.txt");
+            return Model.open(files[0], labels != null ? labels : files[1])
+                    .named("default (mb2-ssd-lite: circle, square, triangle)");
+        }
+        Path[] files = bundled("faces-v1/", "ssd_mobilenetv1_model-weights_manifest.json",
+                "ssd_mobilenetv1_model.bin", "LICENSE-face-api.txt");
+        return Model.open(files[0], labels).named("faces-v1 (face-api SSD MobileNetV1: face)");
+    }
+
+    /** The bundled name a model was loaded from, or its file's path. */
+    public static String refOf(Model m) {
+        synchronized (LOADED) {
+            for (Map.Entry<String, Model> e : LOADED.entrySet()) {
+                if (e.getValue() == m || Objects.equals(e.getValue().source(), m.source())
+                        && e.getValue().name().equals(m.name())) {
+                    return e.getKey().substring(0, e.getKey().indexOf('|'));
+                }
+            }
+        }
+        return m.source().toString();
+    }
+
+    /** Bundled files, copied into a cache folder once so that readers get files (a manifest's shards beside it). */
     static synchronized Path[] bundled(String folder, String... names) throws IOException {
         Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "layerlens-" + System.getProperty("user.name"))
                 .resolve(folder);

@@ -11,8 +11,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.layerlens.engine.Model;
-import org.layerlens.engine.nn.Architectures;
+import org.layerlens.engine.api.Model;
 
 /** The bundled model: the seed network (mb2-ssd-lite, 4 classes) and its VOC mAP. */
 class DefaultModelTest {
@@ -36,7 +35,7 @@ class DefaultModelTest {
     @Test
     void theDefaultModelIsTheSeedNetworkWithFourClasses() throws Exception {
         Model m = ModelRef.load("default", null);
-        assertEquals(Architectures.MB2_SSD_LITE, m.net().architecture());
+        assertEquals("mb2-ssd-lite", m.spec().name());
         assertEquals(java.util.List.of("BACKGROUND", "circle", "square", "triangle"), m.labels());
     }
 

@@ -13,16 +13,17 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.layerlens.engine.Inspection;
-import org.layerlens.engine.Model;
 import org.layerlens.engine.ShapeTrail;
-import org.layerlens.engine.exec.Execution;
+import org.layerlens.engine.api.Detection;
+import org.layerlens.engine.api.DetectorOutput;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.LayerData;
+import org.layerlens.engine.api.Model;
+import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
-import org.layerlens.engine.image.Preprocess;
+import org.layerlens.engine.image.PadSquareTf;
 import org.layerlens.engine.io.Json;
 import org.layerlens.engine.nn.FaceSsd;
-import org.layerlens.engine.ssd.Detection;
-import org.layerlens.engine.ssd.SsdOutput;
 
 /**
  * faces-v1 against face-api's own JavaScript (reference/faceapi/reference.cjs: @vladmandic/face-api
@@ -68,17 +69,17 @@ class FacesV1ParityTest {
 
     @Test
     void theTreeIsMobileNetV1WithFaceApisNamesAndShapes() throws Exception {
-        assertEquals(FaceSsd.ARCHITECTURE, model.net().architecture());
+        assertEquals("faces-v1", model.spec().name());
         assertEquals(List.of("BACKGROUND", "face"), model.labels());
-        LoadedImage img = Preprocess.read(Repo.root().resolve("sample-images/astronaut.png"));
-        try (Inspection ins = model.inspect(img, Execution.Mode.INSPECT, null)) {
-            assertEquals("[1, 32, 256, 256]", java.util.Arrays.toString(ins.event("mobilenetv1.conv_0").outputShape()));
-            assertEquals("[1, 512, 32, 32]", java.util.Arrays.toString(ins.event("mobilenetv1.conv_11").outputShape()));
-            assertEquals("[1, 1024, 16, 16]", java.util.Arrays.toString(ins.event("mobilenetv1").outputShape()));
-            assertEquals("[1, 128, 1, 1]", java.util.Arrays.toString(ins.event("prediction_layer.conv_7").outputShape()));
+        LoadedImage img = Images.read(Repo.root().resolve("sample-images/astronaut.png"));
+        try (Inspection ins = model.inspect(img, null, null)) {
+            assertEquals("[32, 256, 256]", java.util.Arrays.toString(ins.event("mobilenetv1.conv_0").outputShape()));
+            assertEquals("[512, 32, 32]", java.util.Arrays.toString(ins.event("mobilenetv1.conv_11").outputShape()));
+            assertEquals("[1024, 16, 16]", java.util.Arrays.toString(ins.event("mobilenetv1").outputShape()));
+            assertEquals("[128, 1, 1]", java.util.Arrays.toString(ins.event("prediction_layer.conv_7").outputShape()));
             assertTrue(ins.events().containsKey("mobilenetv1.conv_5.depthwise_conv"));
             assertTrue(ins.events().containsKey("prediction_layer.box_predictor_0.class_predictor"));
-            String trail = ShapeTrail.format(ShapeTrail.of(model.net(), ins.input().shape(), ins.events()));
+            String trail = ShapeTrail.format(ShapeTrail.of(model.tree(), model.inputSize(), ins.events()));
             System.out.println("faces-v1 trail: " + trail);
             assertTrue(trail.startsWith("512x512x3 -> 256x256x32 -> 256x256x64 -> 128x128x128"), trail);
             assertTrue(trail.contains("32x32x512* -> 16x16x1024 -> 16x16x1024* -> 16x16x256"), trail);
@@ -93,19 +94,19 @@ class FacesV1ParityTest {
         for (Path ref : files) {
             @SuppressWarnings("unchecked")
             Map<String, Object> r = (Map<String, Object>) Json.parse(Files.readString(ref));
-            LoadedImage img = Preprocess.read(imageFor(ref));
+            LoadedImage img = Images.read(imageFor(ref));
             assertEquals(num(r.get("width")), img.width(), ref + " width");
             assertEquals(num(r.get("height")), img.height(), ref + " height");
             List<?> scores = (List<?>) r.get("scores");
             List<?> boxes = (List<?>) r.get("boxes");
             assertEquals(FaceSsd.ANCHORS, scores.size());
-            double[] pad = FaceSsd.padFactors(img.width(), img.height());
-            for (Execution.Mode mode : Execution.Mode.values()) {
-                SsdOutput out;
-                if (mode == Execution.Mode.FAST) {
-                    out = model.detectFast(img);
+            double[] pad = new PadSquareTf(512).factors(img.width(), img.height());
+            for (String mode : List.of("fast", "inspect")) {
+                DetectorOutput out;
+                if (mode.equals("fast")) {
+                    out = model.detect(img);
                 } else {
-                    try (Inspection ins = model.inspect(img, mode, null)) {
+                    try (Inspection ins = model.inspect(img, null, null)) {
                         out = ins.output();
                     }
                 }
@@ -128,7 +129,7 @@ class FacesV1ParityTest {
                 assertTrue(worstScore <= SCORE_TOL, ref + " " + mode + ": score differs by " + worstScore);
                 assertTrue(worstBox <= BOX_TOL_PX, ref + " " + mode + ": box differs by " + worstBox + " px");
 
-                List<Detection> ours = out.detections(num(r.get("minConfidence")), 0.5, Model.CANDIDATES, model.labels());
+                List<Detection> ours = out.detections(num(r.get("minConfidence")), 0.5, model.candidates());
                 List<?> theirs = (List<?>) r.get("detections");
                 assertEquals(theirs.size(), ours.size(), ref + " " + mode + ": number of faces");
                 List<String> lines = new ArrayList<>();
@@ -168,11 +169,11 @@ class FacesV1ParityTest {
         assertTrue(indexes.size() >= 2, "layer references for two photos in " + dir);
         for (Path index : indexes) {
             String stem = index.getFileName().toString().replace(".layers.json", "");
-            LoadedImage img = Preprocess.read(imageFor(dir.resolve(stem + ".json")));
+            LoadedImage img = Images.read(imageFor(dir.resolve(stem + ".json")));
             Map<?, ?> layers = (Map<?, ?>) Json.parse(Files.readString(index));
             double worst = 0;
             String worstName = "";
-            try (Inspection ins = model.inspect(img, Execution.Mode.INSPECT, null)) {
+            try (Inspection ins = model.inspect(img, null, null)) {
                 for (Map.Entry<?, ?> e : layers.entrySet()) {
                     String name = (String) e.getKey();
                     Map<?, ?> meta = (Map<?, ?>) e.getValue();
@@ -182,10 +183,9 @@ class FacesV1ParityTest {
                     int c = (int) num(shape.get(3));
                     java.nio.FloatBuffer ref = java.nio.ByteBuffer.wrap(Files.readAllBytes(dir.resolve((String) meta.get("file"))))
                             .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-                    org.nd4j.linalg.api.ndarray.INDArray ours = name.equals("input") ? ins.input()
-                            : ins.event(name).output();
-                    assertEquals("[1, " + c + ", " + h + ", " + w + "]", java.util.Arrays.toString(ours.shape()), name);
-                    float[] o = ours.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+                    LayerData ours = name.equals("input") ? ins.input() : ins.layer(name);
+                    assertEquals("[" + c + ", " + h + ", " + w + "]", java.util.Arrays.toString(ours.shape()), name);
+                    float[] o = ours.values; // channels-last, as the reference
                     double maxRef = 0;
                     double maxDiff = 0;
                     for (int y = 0; y < h; y++) {
@@ -193,7 +193,7 @@ class FacesV1ParityTest {
                             for (int k = 0; k < c; k++) {
                                 float r = ref.get((y * w + x) * c + k);
                                 maxRef = Math.max(maxRef, Math.abs(r));
-                                maxDiff = Math.max(maxDiff, Math.abs(o[(k * h + y) * w + x] - r));
+                                maxDiff = Math.max(maxDiff, Math.abs(o[(y * w + x) * c + k] - r));
                             }
                         }
                     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.layerlens.engine.Inspection;
-import org.layerlens.engine.Model;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.Model;
 import org.layerlens.engine.nn.Module;
 import org.layerlens.viewer.InspectorView;
 import org.layerlens.viewer.InspectorViewModel;
@@ -196,7 +196,7 @@ class InspectorWindowTest {
         Inspection before = vm.inspectionProperty().get();
         robot.interact(() -> chooser.setValue("faces-v1"));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != before
-                && vm.modelProperty().get().net().architecture().equals("faces-v1"));
+                && vm.modelProperty().get().spec().name().equals("faces-v1"));
         Inspection coffee = vm.inspectionProperty().get();
         robot.interact(() -> vm.openImage(Repo.sample("astronaut.png")));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != coffee);
@@ -224,7 +224,7 @@ class InspectorWindowTest {
         robot.interact(() -> chooser.setValue("default"));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != faces);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("mb2-ssd-lite", vm.modelProperty().get().net().architecture());
+        assertEquals("mb2-ssd-lite", vm.modelProperty().get().spec().name());
         assertEquals("19x19x576 ◆", output.getCellData(find(view.tree().getRoot(), "base_net.14.conv.2")));
     }
 
@@ -243,8 +243,8 @@ class InspectorWindowTest {
         robot.interact(() -> chooser2.setValue("faces-v1"));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm2.inspectionProperty().get() != first);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("faces-v1", vm2.modelProperty().get().net().architecture());
-        assertEquals("mb2-ssd-lite", vm.modelProperty().get().net().architecture(), "the first window keeps its model");
+        assertEquals("faces-v1", vm2.modelProperty().get().spec().name());
+        assertEquals("mb2-ssd-lite", vm.modelProperty().get().spec().name(), "the first window keeps its model");
         assertEquals("coffee.png", vm2.imageProperty().get().source().getFileName().toString());
         TreeTableColumn<Module, String> output = (TreeTableColumn<Module, String>) second[0].tree().getColumns().get(2);
         assertEquals("32x32x512 ◆", output.getCellData(find(second[0].tree().getRoot(), "mobilenetv1.conv_11")));

@@ -32,13 +32,4 @@ public final class Labels {
         }
         return out;
     }
-
-    /** Index names "0", "1", ... for a model without a labels file. */
-    public static List<String> indices(int classes) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < classes; i++) {
-            out.add(Integer.toString(i));
-        }
-        return out;
-    }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerlens.engine.io.CheckpointException;
 import org.layerlens.engine.io.Checkpoints;
-import org.layerlens.engine.io.OnnxReader;
+import org.layerlens.engine.io.ModelFormats;
 
 /**
  * A seeded mutation fuzzer over the checkpoint readers. Inputs: small valid files in the zip and
@@ -56,11 +56,7 @@ class CheckpointFuzzTest {
             Files.write(f, input);
             long t0 = System.nanoTime();
             try {
-                if (Checkpoints.isOnnx(f)) {
-                    OnnxReader.read(f);
-                } else {
-                    Checkpoints.read(f);
-                }
+                ModelFormats.open(f);
                 loaded++;
             } catch (CheckpointException e) {
                 assertTrue(e.getMessage().startsWith(f + ": "), "message must name the file: " + e.getMessage());

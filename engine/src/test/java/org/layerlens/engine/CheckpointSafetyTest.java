@@ -20,7 +20,8 @@ import org.layerlens.engine.io.Checkpoints;
 import org.layerlens.engine.io.SafeUnpickler;
 import org.layerlens.engine.io.StateDict;
 import org.layerlens.engine.io.TensorData;
-import org.layerlens.engine.nn.Architectures;
+import org.layerlens.engine.arch.Architectures;
+import org.layerlens.engine.arch.PytorchSsd;
 import org.layerlens.engine.nn.StateDictLoader;
 
 class CheckpointSafetyTest {
@@ -86,7 +87,7 @@ class CheckpointSafetyTest {
         assertEquals(32, w.numel());
         StateDict bad = new StateDict(Paths.get("bad.pth"), t);
         CheckpointException e = assertThrows(CheckpointException.class,
-                () -> StateDictLoader.load(Architectures.mb2SsdLite(4), bad));
+                () -> StateDictLoader.load(PytorchSsd.mb2SsdLite(4), "SSD", bad));
         assertEquals("bad.pth: Error(s) in loading state_dict for SSD:\n"
                 + "\tMissing key(s) in state_dict: \"base_net.0.0.weight\", \"extras.0.conv.1.bias\". \n"
                 + "\tUnexpected key(s) in state_dict: \"extra.weight\". \n"
@@ -98,7 +99,8 @@ class CheckpointSafetyTest {
     void numBatchesTrackedIsAcceptedAndClassCountComesFromTheHeads() throws IOException {
         StateDict sd = Checkpoints.read(TestData.reference("mb2-ssd-lite-random-21.pth"));
         assertTrue(sd.tensors().containsKey("base_net.0.1.num_batches_tracked"));
-        assertEquals(21, StateDictLoader.build(sd).numClasses());
+        assertEquals(21, Architectures.recognise(sd).classes());
+        assertEquals("mb2-ssd-lite", Architectures.recognise(sd).spec().name());
         Map<String, TensorData> all = sd.tensors();
         assertEquals("int64", all.get("base_net.0.1.num_batches_tracked").dtype());
     }

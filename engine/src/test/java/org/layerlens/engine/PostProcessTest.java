@@ -6,19 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.layerlens.engine.nn.Architectures;
-import org.layerlens.engine.ssd.BoxCodec;
-import org.layerlens.engine.ssd.Detection;
+import org.layerlens.engine.arch.PytorchSsd;
+import org.layerlens.engine.ssd.Decoded;
+import org.layerlens.engine.ssd.HeadLayout;
+import org.layerlens.engine.ssd.PytorchSsdDecoder;
 import org.layerlens.engine.ssd.Nms;
 import org.layerlens.engine.ssd.Priors;
-import org.layerlens.engine.ssd.SsdOutput;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import java.util.Map;
 
 class PostProcessTest {
     @Test
     void priorsCountFirstAndLast() {
-        float[] p = Priors.generate(Architectures.mobilenetSpecs(), 300, true);
+        float[] p = Priors.generate(PytorchSsd.mobilenetPriors(), 300, true);
         assertEquals(3000 * 4, p.length);
         // first: 19x19 map, cell (0,0), small square 60/300
         float c = (float) (0.5 / (300.0 / 16));
@@ -31,61 +30,78 @@ class PostProcessTest {
                 new float[] {p[11996], p[11997], p[11998], p[11999]}, 1e-7f);
     }
 
+    /** Decodes raw offsets for priors given in center form through pytorch-ssd's decoder. */
+    private static Decoded decode(float[] centerPriors, float[] loc, float[] logits) {
+        int n = loc.length / 4;
+        HeadLayout layout = new HeadLayout(List.of(new HeadLayout.Head(0, 1, n, 1, 0)));
+        return new PytorchSsdDecoder(centerPriors, 0.1, 0.2).decode(Map.of("cls.0", logits, "reg.0", loc), layout);
+    }
+
     @Test
     void zeroRegressionDecodesToThePriorItself() {
-        INDArray priors = Nd4j.create(new float[] {0.5f, 0.5f, 0.2f, 0.4f, 0.1f, 0.2f, 0.1f, 0.1f}, new long[] {2, 4}, 'c');
-        INDArray loc = Nd4j.create(new float[] {0, 0, 0, 0, 1, -1, 0, 0}, new long[] {2, 4}, 'c');
-        float[] b = new BoxCodec(0.1, 0.2).decode(loc, priors).dup('c').data().asFloat();
+        float[] priors = {0.5f, 0.5f, 0.2f, 0.4f, 0.1f, 0.2f, 0.1f, 0.1f};
+        float[] loc = {0, 0, 0, 0, 1, -1, 0, 0};
+        float[] b = decode(priors, loc, new float[4]).boxes();
         assertArrayEquals(new float[] {0.4f, 0.3f, 0.6f, 0.7f}, new float[] {b[0], b[1], b[2], b[3]}, 1e-6f);
         // dx=1 moves the center by 0.1 * w = 0.01, dy=-1 by -0.1 * h = -0.01
         assertArrayEquals(new float[] {0.06f, 0.14f, 0.16f, 0.24f}, new float[] {b[4], b[5], b[6], b[7]}, 1e-6f);
     }
 
     @Test
-    void sizeRegressionIsExponential() {
-        INDArray priors = Nd4j.create(new float[] {0.5f, 0.5f, 0.2f, 0.2f}, new long[] {1, 4}, 'c');
-        INDArray loc = Nd4j.create(new float[] {0, 0, 5, 0}, new long[] {1, 4}, 'c');
-        float[] b = new BoxCodec(0.1, 0.2).decode(loc, priors).dup('c').data().asFloat();
+    void sizeRegressionIsExponentialAndScoresAreSoftmax() {
+        Decoded d = decode(new float[] {0.5f, 0.5f, 0.2f, 0.2f}, new float[] {0, 0, 5, 0}, new float[] {0, (float) Math.log(3)});
         float w = (float) (Math.exp(1.0) * 0.2);
-        assertEquals(0.5f - w / 2, b[0], 1e-6f);
-        assertEquals(0.5f + w / 2, b[2], 1e-6f);
+        assertEquals(0.5f - w / 2, d.boxes()[0], 1e-6f);
+        assertEquals(0.5f + w / 2, d.boxes()[2], 1e-6f);
+        assertEquals(0.25f, d.scores()[0], 1e-6f);
+        assertEquals(0.75f, d.scores()[1], 1e-6f);
+    }
+
+    /** Boxes and scores for NMS tests: one class besides background. */
+    private static Decoded scored(float[] boxes, float[] classScores) {
+        int n = classScores.length;
+        float[] s = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            s[2 * i] = 1 - classScores[i];
+            s[2 * i + 1] = classScores[i];
+        }
+        return new Decoded(s, 2, new float[4 * n], boxes, boxes);
     }
 
     @Test
-    void nmsKeepsTheBestOfOverlappingBoxesAndSeparateOnes() {
+    void nmsKeepsTheBestOfOverlappingBoxesAndRemembersWhatItSuppressed() {
         float[] boxes = {
             0, 0, 10, 10,      // 0: best
             1, 1, 10, 10,      // 1: IoU 0.81 with 0 -> suppressed
             20, 20, 30, 30,    // 2: separate
             0, 5, 10, 15,      // 3: IoU 1/3 with 0 -> kept at 0.45
         };
-        float[] scores = {0.9f, 0.8f, 0.3f, 0.7f};
-        List<Integer> keep = Nms.hard(boxes, scores, List.of(0, 1, 2, 3), 0.45, 200);
-        assertEquals(List.of(0, 3, 2), keep);
+        Decoded d = scored(boxes, new float[] {0.9f, 0.8f, 0.3f, 0.7f});
+        List<Nms.Pick> keep = Nms.hard(d, 1, List.of(0, 1, 2, 3), 0.45, 200);
+        assertEquals(List.of(0, 3, 2), keep.stream().map(Nms.Pick::anchor).toList());
+        assertEquals(1, keep.get(0).suppressed().size());
+        assertEquals(1, keep.get(0).suppressed().get(0).anchor());
+        assertEquals(0.81, keep.get(0).suppressed().get(0).iou(), 1e-3);
         // a stricter IoU threshold also removes box 3
-        assertEquals(List.of(0, 2), Nms.hard(boxes, scores, List.of(0, 1, 2, 3), 0.3, 200));
+        assertEquals(List.of(0, 2), Nms.hard(d, 1, List.of(0, 1, 2, 3), 0.3, 200).stream().map(Nms.Pick::anchor).toList());
         // candidate limit keeps only the best k before suppression
-        assertEquals(List.of(0), Nms.hard(boxes, scores, List.of(0, 1, 2, 3), 0.45, 2));
+        assertEquals(List.of(0), Nms.hard(d, 1, List.of(0, 1, 2, 3), 0.45, 2).stream().map(Nms.Pick::anchor).toList());
     }
 
     @Test
-    void detectionsArePerClassAboveThresholdInPixels() {
-        // 3 priors, 3 classes (background, a, b); boxes normalised
+    void detectionsArePerClassAboveThreshold() {
+        // 3 anchors, 3 classes (background, a, b); boxes image-relative
         float[] scores = {
             0.1f, 0.8f, 0.1f,
             0.2f, 0.7f, 0.1f,
             0.3f, 0.1f, 0.6f,
         };
         float[] boxes = {0, 0, 0.5f, 0.5f, 0.01f, 0.01f, 0.5f, 0.5f, 0.5f, 0.5f, 1, 1};
-        SsdOutput out = new SsdOutput(scores, boxes, 3, 3, 200, 100);
-        List<Detection> d = out.detections(0.5, 0.45, 200, List.of("BACKGROUND", "a", "b"));
-        assertEquals(2, d.size());
-        assertEquals("a", d.get(0).label());
-        assertEquals(0.8f, d.get(0).score());
-        assertEquals(100f, d.get(0).x2());
-        assertEquals(50f, d.get(0).y2());
-        assertEquals("b", d.get(1).label());
-        assertEquals(200f, d.get(1).x2());
-        assertEquals(1, out.detections(0.65, 0.45, 200, null).size());
+        List<Nms.Pick> p = Nms.PYTORCH_SSD.select(new Decoded(scores, 3, new float[12], boxes, boxes), 0.5, 0.45, 200);
+        assertEquals(2, p.size());
+        assertEquals(1, p.get(0).classId());
+        assertEquals(0.8f, p.get(0).score());
+        assertEquals(2, p.get(1).classId());
+        assertEquals(1, Nms.PYTORCH_SSD.select(new Decoded(scores, 3, new float[12], boxes, boxes), 0.65, 0.45, 200).size());
     }
 }

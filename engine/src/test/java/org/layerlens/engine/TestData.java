@@ -48,4 +48,20 @@ public final class TestData {
         }
         return p.isBlank() ? null : Paths.get(p);
     }
+
+    /** A [1, C, H, W] (or [C, H, W]) array as channels-last (H, W, C) values, the engine's layout. */
+    public static float[] nchwToHwc(org.layerlens.engine.io.Npy.Array a) {
+        long[] s = a.shape();
+        int c = (int) s[s.length - 3];
+        int h = (int) s[s.length - 2];
+        int w = (int) s[s.length - 1];
+        float[] in = a.data();
+        float[] out = new float[in.length];
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < h * w; i++) {
+                out[i * c + ch] = in[ch * h * w + i];
+            }
+        }
+        return out;
+    }
 }

@@ -17,6 +17,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.engine.api.Model;
 import org.layerlens.engine.io.CheckpointException;
 import org.layerlens.engine.io.Json;
 import org.layerlens.engine.io.TensorData;
@@ -63,7 +64,7 @@ class TfjsManifestTest {
         assertArrayEquals(new float[] {1f, -2f}, t.get("h").data());
         assertEquals(5118f, t.get("i").data()[0]);
         assertEquals(0, t.get("i").shape().length);
-        assertTrue(TfjsManifest.looks(dir.resolve("x-weights_manifest.json")));
+        assertTrue(org.layerlens.engine.io.ModelFormats.matchesName(dir.resolve("x-weights_manifest.json")));
     }
 
     private static String fails(Path dir, String manifest, byte[] bin) throws IOException {
@@ -93,7 +94,7 @@ class TfjsManifestTest {
     @Test
     void aManifestOfAnotherModelNamesWhatIsMissing(@TempDir Path dir) throws Exception {
         Path m = write(dir, MANIFEST, bin());
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Model.load(m, null));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Model.open(m, null));
         assertTrue(e.getMessage().contains("not face-api's SSD MobileNetV1"), e.getMessage());
         assertTrue(e.getMessage().contains("0 of its 134 tensors found; missing MobilenetV1/Conv2d_0_pointwise/weights"),
                 e.getMessage());
@@ -127,7 +128,7 @@ class TfjsManifestTest {
             Files.write(dir.resolve("w.bin"), b);
             try {
                 TfjsManifest.read(m);
-                Model.load(m, null);
+                Model.open(m, null);
             } catch (CheckpointException e) {
                 refused++;
                 assertTrue(e.getMessage().startsWith(m.toString()), e.getMessage());

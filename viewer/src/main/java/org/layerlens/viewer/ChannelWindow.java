@@ -14,7 +14,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import javafx.stage.Window;
-import org.layerlens.engine.LayerData;
+import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.image.Heatmaps;
 
 /** One channel, large: the value under the cursor, optionally over the input image. */

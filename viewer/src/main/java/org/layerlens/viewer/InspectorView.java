@@ -60,17 +60,17 @@ import org.controlsfx.control.GridCell;
 import org.controlsfx.control.GridView;
 import org.controlsfx.control.SegmentedButton;
 import org.controlsfx.control.StatusBar;
-import org.layerlens.engine.Inspection;
-import org.layerlens.engine.LayerData;
-import org.layerlens.engine.Model;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.LayerData;
+import org.layerlens.engine.api.Model;
 import org.layerlens.engine.ShapeTrail;
-import org.layerlens.engine.exec.ModuleEvent;
+import org.layerlens.engine.api.ModuleEvent;
 import org.layerlens.engine.image.Heatmaps;
 import org.layerlens.engine.image.LoadedImage;
 import org.layerlens.engine.io.Npy;
 import org.layerlens.engine.nn.Module;
-import org.layerlens.engine.ssd.Detection;
-import org.layerlens.engine.ssd.DetectionsJson;
+import org.layerlens.engine.api.Detection;
+import org.layerlens.engine.api.DetectionsJson;
 
 /**
  * The inspection window: module tree (left), image with detections (centre), feature maps and
@@ -93,7 +93,7 @@ public final class InspectorView extends BorderPane {
     private final Canvas overlay = new Canvas();
     private final Pane imagePane = new Pane(imageView, overlay);
     private final Slider threshold = new Slider(0.01, 1.0, 0.5);
-    private final Slider iou = new Slider(0.05, 1.0, Model.DEFAULT_IOU);
+    private final Slider iou = new Slider(0.05, 1.0, 0.45);
     private final CheckComboBox<String> classFilter = new CheckComboBox<>();
     private final Label detectionCount = new Label();
     private final GridView<Integer> gallery = new GridView<>();
@@ -438,7 +438,7 @@ public final class InspectorView extends BorderPane {
             tree.setRoot(null);
             return;
         }
-        TreeItem<Module> root = item(m.net());
+        TreeItem<Module> root = item(m.tree());
         root.setExpanded(true);
         for (TreeItem<Module> c : root.getChildren()) {
             c.setExpanded(true);
@@ -450,7 +450,7 @@ public final class InspectorView extends BorderPane {
         classFilter.getItems().setAll(m.labels().subList(1, m.labels().size()));
         classFilter.getCheckModel().checkAll();
         syncing = false;
-        modelInfo.setText(m.name() + " · " + m.net().architecture() + " · input " + m.inputSize() + "×"
+        modelInfo.setText(m.name() + " · " + m.spec().name() + " · input " + m.inputSize() + "×"
                 + m.inputSize());
         syncing = true;
         String ref = refOf(m);
@@ -480,7 +480,7 @@ public final class InspectorView extends BorderPane {
 
     private boolean isSource(Module m) {
         Model model = vm.modelProperty().get();
-        return model != null && model.net().sourcePaths().contains(m.path());
+        return model != null && model.tree().sourcePaths().contains(m.path());
     }
 
     private void showInspection(Inspection ins) {
@@ -499,19 +499,19 @@ public final class InspectorView extends BorderPane {
         buildTrail(ins);
         String p = vm.selectedPathProperty().get();
         if (p == null || p.isEmpty() || ins.event(p) == null) {
-            vm.selectedPathProperty().set(ins.model().net().sourcePaths().get(0));
+            vm.selectedPathProperty().set(ins.model().tree().sourcePaths().get(0));
         } else {
             select(p);
         }
         Model m = ins.model();
         modelInfo.setText(String.format(Locale.ROOT, "%s · %s · input %d×%d · %.0f ms", m.name(),
-                m.net().architecture(), m.inputSize(), m.inputSize(), ins.totalMillis()));
+                m.spec().name(), m.inputSize(), m.inputSize(), ins.totalMillis()));
     }
 
     private void buildTrail(Inspection ins) {
         ToggleGroup g = trail.getToggleGroup();
         List<ToggleButton> buttons = new ArrayList<>();
-        for (ShapeTrail.Step s : ShapeTrail.of(ins.model().net(), ins.input().shape(), ins.events())) {
+        for (ShapeTrail.Step s : ShapeTrail.of(ins.model().tree(), ins.model().inputSize(), ins.events())) {
             ToggleButton b = new ToggleButton(s.label() + (s.source() ? " ◆" : ""));
             b.setUserData(s.path());
             b.setTooltip(new Tooltip(s.path().isEmpty() ? "input image" : s.path()
@@ -568,7 +568,7 @@ public final class InspectorView extends BorderPane {
             histogram.getGraphicsContext2D().clearRect(0, 0, histogram.getWidth(), histogram.getHeight());
             return;
         }
-        layer = LayerData.of(path, e.output());
+        layer = ins.layer(path);
         selectedChannel = -1;
         layerTitle.setText(path + "  ·  " + e.type() + "  ·  " + ShapeTrail.hwc(e.outputShape()) + "  ·  "
                 + layer.channels + " channels");
@@ -708,7 +708,7 @@ public final class InspectorView extends BorderPane {
         if (ins == null) {
             return;
         }
-        double s = overlay.getWidth() / ins.image().width();
+        double s = overlay.getWidth() / ins.image().originalWidth();
         g.setLineWidth(2);
         g.setFont(Font.font(null, javafx.scene.text.FontWeight.BOLD, 12));
         for (Detection d : vm.detections()) {
@@ -849,7 +849,10 @@ public final class InspectorView extends BorderPane {
         }
         Path f = saveAs("Export tensor", p + ".npy", "npy");
         if (f != null) {
-            guarded(() -> Npy.write(f, ins.event(p).output()));
+            guarded(() -> {
+                LayerData d = ins.layer(p);
+                Npy.write(f, d.chw(), new long[] {1, d.channels, d.height, d.width});
+            });
         }
     }
 
@@ -919,7 +922,7 @@ public final class InspectorView extends BorderPane {
             guarded(() -> {
                 try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
                     w.write("path,type,output_hwc,parameters,ms,head_source\n");
-                    for (Module mod : m.net().modules()) {
+                    for (Module mod : m.tree().modules()) {
                         ModuleEvent e = event(mod);
                         w.write(String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%s%n", mod.path(), mod.typeName(),
                                 e == null ? "" : ShapeTrail.hwc(e.outputShape()), mod.parameterCount(),

@@ -24,15 +24,14 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
-import org.layerlens.engine.Inspection;
-import org.layerlens.engine.Model;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.Model;
 import org.layerlens.engine.exec.CancelledException;
-import org.layerlens.engine.exec.Execution;
-import org.layerlens.engine.exec.ModuleEvent;
+import org.layerlens.engine.api.ModuleEvent;
 import org.layerlens.engine.image.LoadedImage;
-import org.layerlens.engine.image.Preprocess;
+import org.layerlens.engine.image.Images;
 import org.layerlens.engine.nn.Module;
-import org.layerlens.engine.ssd.Detection;
+import org.layerlens.engine.api.Detection;
 
 /**
  * State and commands of the inspection window, with no controls in it. Loading and running
@@ -58,14 +57,14 @@ public final class InspectorViewModel {
     private final ObjectProperty<Inspection> inspection = new SimpleObjectProperty<>();
     private final StringProperty selectedPath = new SimpleStringProperty("");
     private final DoubleProperty threshold = new SimpleDoubleProperty(0.5);
-    private final DoubleProperty iou = new SimpleDoubleProperty(Model.DEFAULT_IOU);
+    private final DoubleProperty iou = new SimpleDoubleProperty(0.45);
     private final ObservableList<String> hiddenClasses = FXCollections.observableArrayList();
     private final ObservableList<Detection> detections = FXCollections.observableArrayList();
     private final BooleanProperty running = new SimpleBooleanProperty(false);
     private final DoubleProperty progress = new SimpleDoubleProperty(0);
     private final StringProperty status = new SimpleStringProperty("Ready");
     private final ObjectProperty<String> error = new SimpleObjectProperty<>();
-    private volatile Execution current;
+    private final java.util.concurrent.atomic.AtomicBoolean cancelFlag = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Consumer<ModuleEvent> runListener;
 
     public InspectorViewModel(ModelLoader loader) {
@@ -133,7 +132,7 @@ public final class InspectorViewModel {
     public void open(String modelRef, Path labels, Path imageFile) {
         submit("Loading " + modelRef, () -> {
             Model m = loader.load(modelRef, labels);
-            LoadedImage img = imageFile != null ? Preprocess.read(imageFile) : image.get();
+            LoadedImage img = imageFile != null ? Images.read(imageFile) : image.get();
             return new Job(m, img);
         });
     }
@@ -152,7 +151,7 @@ public final class InspectorViewModel {
     }
 
     public void openImage(Path file) {
-        submit("Reading " + file.getFileName(), () -> new Job(model.get(), Preprocess.read(file)));
+        submit("Reading " + file.getFileName(), () -> new Job(model.get(), Images.read(file)));
     }
 
     /** Runs the current model on the current image again. */
@@ -161,10 +160,7 @@ public final class InspectorViewModel {
     }
 
     public void cancel() {
-        Execution ex = current;
-        if (ex != null) {
-            ex.cancel();
-        }
+        cancelFlag.set(true);
     }
 
     private record Job(Model model, LoadedImage image) {
@@ -207,15 +203,15 @@ public final class InspectorViewModel {
                 AtomicInteger done = new AtomicInteger();
                 Platform.runLater(() -> status.set("Running " + job.model().name() + " on "
                         + name(job.image()) + "…"));
-                Inspection ins = Inspection.run(job.model(), job.image(),
-                        job.model().toInput(job.image()), Execution.Mode.INSPECT,
+                cancelFlag.set(false);
+                Inspection ins = job.model().inspect(job.image(),
                         e -> {
                             Consumer<ModuleEvent> l = runListener;
                             if (l != null) {
                                 l.accept(e);
                             }
                             updateProgress(done.incrementAndGet(), total);
-                        }, ex -> current = ex);
+                        }, cancelFlag::get);
                 return new Object[] {job, ins};
             }
         };
@@ -268,7 +264,6 @@ public final class InspectorViewModel {
         progress.unbind();
         progress.set(0);
         running.set(false);
-        current = null;
     }
 
     private static String name(LoadedImage img) {
@@ -277,7 +272,7 @@ public final class InspectorViewModel {
 
     static int countCallable(Model m) {
         int n = 0;
-        for (Module mod : m.net().modules()) {
+        for (Module mod : m.tree().modules()) {
             if (mod.callable() && !mod.path().isEmpty()) {
                 n++;
             }
@@ -292,8 +287,7 @@ public final class InspectorViewModel {
             detections.clear();
             return;
         }
-        List<Detection> all = ins.output().detections(threshold.get(), iou.get(), Model.CANDIDATES,
-                ins.model().labels());
+        List<Detection> all = ins.output().detections(threshold.get(), iou.get(), ins.model().candidates());
         List<Detection> shown = new ArrayList<>();
         for (Detection d : all) {
             if (!hiddenClasses.contains(d.label())) {

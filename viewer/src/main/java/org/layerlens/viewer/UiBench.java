@@ -9,7 +9,7 @@ import java.util.Locale;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.beans.value.ChangeListener;
-import org.layerlens.engine.Inspection;
+import org.layerlens.engine.api.Inspection;
 
 /**
  * Measures the window as a user feels it: for each image, the time from asking to open it to

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.layerlens.engine.ssd.Detection;
+import org.layerlens.engine.api.Detection;
 
 /**
  * Pascal VOC average precision at IoU 0.5 with all-point interpolation (VOC2010+), as
@@ -40,7 +40,7 @@ public final class VocEval {
         }
         for (Detection d : detections) {
             dets.computeIfAbsent(d.label(), k -> new ArrayList<>())
-                    .add(new Det(id, d.score(), d.x1(), d.y1(), d.x2(), d.y2()));
+                    .add(new Det(id, d.score(), (float) d.x1(), (float) d.y1(), (float) d.x2(), (float) d.y2()));
         }
     }
 

@@ -1,6 +1,6 @@
 package org.layerlens.engine.image;
 
-import org.layerlens.engine.LayerData;
+import org.layerlens.engine.api.LayerData;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
@@ -46,11 +46,10 @@ public final class Heatmaps {
             hi = s.max();
         }
         float scale = hi > lo ? 255f / (hi - lo) : 0f;
-        int p = d.plane();
-        byte[] gray = new byte[p];
-        int off = channel * p;
-        for (int i = 0; i < p; i++) {
-            gray[i] = (byte) Math.round((d.values[off + i] - lo) * scale);
+        float[] plane = d.channel(channel);
+        byte[] gray = new byte[plane.length];
+        for (int i = 0; i < plane.length; i++) {
+            gray[i] = (byte) Math.round((plane[i] - lo) * scale);
         }
         Mat g = new Mat(d.height, d.width, CvType.CV_8UC1);
         g.put(0, 0, gray);

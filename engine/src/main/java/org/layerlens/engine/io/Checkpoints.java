@@ -56,15 +56,6 @@ public final class Checkpoints {
         throw new CheckpointException(file, "not a PyTorch checkpoint (" + describe(head, size) + ")");
     }
 
-    /** Whether the file starts like an ONNX ModelProto (and not like a zip or a pickle). */
-    public static boolean isOnnx(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return OnnxReader.looksLikeOnnx(in.readNBytes(2));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static String describe(byte[] h, long size) {
         if ((h[0] & 0xff) == 0xff && (h[1] & 0xff) == 0xd8) {
             return "it is a JPEG image";

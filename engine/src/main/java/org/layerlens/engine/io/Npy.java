@@ -10,17 +10,10 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** NumPy .npy files (version 1.0): float32 writing, float32/float64 reading, C order. */
 public final class Npy {
     private Npy() {
-    }
-
-    public static void write(Path file, INDArray a) throws IOException {
-        INDArray f = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
-        write(file, f.dup('c').data().asFloat(), a.shape());
     }
 
     public static void write(Path file, float[] data, long[] shape) throws IOException {

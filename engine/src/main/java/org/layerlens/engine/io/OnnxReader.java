@@ -12,30 +12,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the convolutions (and batch norms, where they were not folded) of an ONNX file
- * exported from a pytorch-ssd model, in graph order, with their weights. Mapping them onto a
- * module tree happens in {@link org.layerlens.engine.nn.OnnxMapping}. Only initializers stored in
- * the file are read (no external data); nothing in the file is executed.
+ * Reads an ONNX file into a neutral graph: every node (op type, name, inputs, outputs, integer and
+ * float attributes), the initializers and Constant nodes' tensors, and the graph's inputs and
+ * outputs. Mapping it onto a module tree happens in {@link OnnxMapping}. Only initializers stored
+ * in the file are read (no external data); nothing in the file is executed.
  */
 public final class OnnxReader {
-    /** A Conv node: weight [out, in/groups, kh, kw], optional bias, attributes. */
-    public record Conv(String name, TensorData weight, TensorData bias, long group, long stride, long pad) {
+    /** One node: its attributes (integer lists and floats) by name. */
+    public record Node(String op, String name, List<String> inputs, List<String> outputs,
+                       Map<String, List<Long>> ints, Map<String, Double> floats) {
+        public long intAttr(String key, long fallback) {
+            List<Long> v = ints.get(key);
+            return v == null || v.isEmpty() ? fallback : v.get(0);
+        }
+
+        public String describe() {
+            return "node '" + name + "' (" + op + ")";
+        }
     }
 
-    /** A BatchNormalization node. */
-    public record BatchNorm(String name, TensorData scale, TensorData bias, TensorData mean, TensorData var,
-                            double epsilon) {
-    }
-
-    /** Conv and BatchNormalization nodes in graph order (each list entry is a Conv or a BatchNorm). */
-    public record Graph(List<Object> layers, List<String> inputs, List<String> outputs) {
+    /** The graph: nodes in file order, constant tensors by name, graph input and output names. */
+    public record Graph(List<Node> nodes, Map<String, TensorData> constants, List<String> inputs,
+                        List<String> outputs) {
     }
 
     private OnnxReader() {
     }
 
     public static boolean looksLikeOnnx(byte[] head) {
-        // ModelProto starts with ir_version (field 1, varint): tag 0x08
+        // ModelProto starts with ir_version (field 1, varint): tag 0x08, then a small version
         return head.length > 1 && head[0] == 0x08 && (head[1] & 0xff) < 0x20;
     }
 
@@ -52,6 +57,9 @@ public final class OnnxReader {
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot read the file (" + e.getMessage() + ")", e);
         }
+        if (!looksLikeOnnx(b)) {
+            throw new CheckpointException(file, "not an ONNX model (it does not start like an ONNX ModelProto)");
+        }
         Protobuf pb = new Protobuf(file, b);
         Protobuf.Field graph = null;
         for (Protobuf.Field f : pb.fields(0, b.length)) {
@@ -62,8 +70,8 @@ public final class OnnxReader {
         if (graph == null) {
             throw new CheckpointException(file, "ONNX model has no graph");
         }
-        Map<String, TensorData> init = new HashMap<>();
-        List<Protobuf.Field> nodes = new ArrayList<>();
+        Map<String, TensorData> constants = new HashMap<>();
+        List<Protobuf.Field> nodeFields = new ArrayList<>();
         List<String> inputs = new ArrayList<>();
         List<String> outputs = new ArrayList<>();
         for (Protobuf.Field f : pb.fields(graph.start(), graph.length())) {
@@ -71,10 +79,10 @@ public final class OnnxReader {
                 continue;
             }
             switch (f.number()) {
-                case 1 -> nodes.add(f);
+                case 1 -> nodeFields.add(f);
                 case 5 -> {
                     Map.Entry<String, TensorData> t = tensor(pb, file, f);
-                    init.put(t.getKey(), t.getValue());
+                    constants.put(t.getKey(), t.getValue());
                 }
                 case 11 -> inputs.add(valueInfoName(pb, f));
                 case 12 -> outputs.add(valueInfoName(pb, f));
@@ -82,9 +90,8 @@ public final class OnnxReader {
                 }
             }
         }
-        Map<String, TensorData> constants = new HashMap<>(init);
-        List<Object> layers = new ArrayList<>();
-        for (Protobuf.Field nf : nodes) {
+        List<Node> nodes = new ArrayList<>();
+        for (Protobuf.Field nf : nodeFields) {
             List<String> in = new ArrayList<>();
             List<String> out = new ArrayList<>();
             String op = "";
@@ -105,42 +112,13 @@ public final class OnnxReader {
             if (op.equals("Constant") && !out.isEmpty() && constants.containsKey("@constant")) {
                 constants.put(out.get(0), constants.remove("@constant"));
             }
-            String where = "node '" + name + "' (" + op + ")";
-            if (op.equals("Conv")) {
-                TensorData w = in.size() > 1 ? constants.get(in.get(1)) : null;
-                if (w == null || w.shape().length != 4) {
-                    throw new CheckpointException(file, where + " has no 4-d weight initializer");
-                }
-                TensorData bias = in.size() > 2 && !in.get(2).isEmpty() ? constants.get(in.get(2)) : null;
-                List<Long> strides = ints.getOrDefault("strides", List.of(1L, 1L));
-                List<Long> pads = ints.getOrDefault("pads", List.of(0L, 0L, 0L, 0L));
-                List<Long> dil = ints.getOrDefault("dilations", List.of(1L, 1L));
-                if (!strides.stream().allMatch(s -> s.equals(strides.get(0)))
-                        || !pads.stream().allMatch(p -> p.equals(pads.get(0)))
-                        || !dil.stream().allMatch(d -> d == 1L)) {
-                    throw new CheckpointException(file, where + " uses unequal strides/pads or dilation, "
-                            + "which pytorch-ssd models do not");
-                }
-                long group = ints.getOrDefault("group", List.of(1L)).get(0);
-                layers.add(new Conv(name, w, bias, group, strides.get(0), pads.get(0)));
-            } else if (op.equals("BatchNormalization")) {
-                if (in.size() < 5) {
-                    throw new CheckpointException(file, where + " lacks its scale/bias/mean/var inputs");
-                }
-                TensorData[] p = new TensorData[4];
-                for (int i = 0; i < 4; i++) {
-                    p[i] = constants.get(in.get(i + 1));
-                    if (p[i] == null) {
-                        throw new CheckpointException(file, where + " input '" + in.get(i + 1) + "' is not an initializer");
-                    }
-                }
-                layers.add(new BatchNorm(name, p[0], p[1], p[2], p[3], floats.getOrDefault("epsilon", 1e-5)));
-            }
+            constants.remove("@constant");
+            nodes.add(new Node(op, name, List.copyOf(in), List.copyOf(out), ints, floats));
         }
-        if (layers.isEmpty()) {
+        if (nodes.stream().noneMatch(n -> n.op().equals("Conv"))) {
             throw new CheckpointException(file, "ONNX graph has no Conv nodes");
         }
-        return new Graph(layers, inputs, outputs);
+        return new Graph(nodes, constants, inputs, outputs);
     }
 
     private static void attribute(Protobuf pb, Path file, Protobuf.Field af, Map<String, List<Long>> ints,

@@ -25,28 +25,6 @@ public final class TfjsManifest {
     private TfjsManifest() {
     }
 
-    /** True when {@code file} looks like a TF.js weights manifest (JSON list with "weights" groups). */
-    public static boolean looks(Path file) {
-        String n = file.getFileName().toString();
-        if (n.endsWith("weights_manifest.json")) {
-            return true;
-        }
-        if (!n.endsWith(".json")) {
-            return false;
-        }
-        try {
-            byte[] head = new byte[256];
-            int len;
-            try (var in = Files.newInputStream(file)) {
-                len = in.readNBytes(head, 0, head.length);
-            }
-            String h = new String(head, 0, len, StandardCharsets.UTF_8).stripLeading();
-            return h.startsWith("[") && (h.contains("\"weights\"") || h.contains("\"paths\""));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Tensors by name, in manifest order; dtype is the stored form ("uint8->float32", "float32", ...). */
     public static LinkedHashMap<String, TensorData> read(Path manifest) throws IOException {
         String text;

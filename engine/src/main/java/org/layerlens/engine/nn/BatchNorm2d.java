@@ -1,15 +1,15 @@
 package org.layerlens.engine.nn;
 
-import org.layerlens.engine.exec.Execution;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.layerlens.engine.graph.Tracer;
+import org.layerlens.engine.graph.Value;
 
-/** {@code torch.nn.BatchNorm2d} in inference form: running statistics, affine. */
+/**
+ * {@code torch.nn.BatchNorm2d} in inference form: {@code (x - mean) / sqrt(var + eps) * weight +
+ * bias}, traced as one per-channel affine op whose scale and shift are computed in double.
+ */
 public final class BatchNorm2d extends Module {
     public final int features;
     public final double eps;
-    private INDArray scale;
 
     public BatchNorm2d(int features) {
         this(features, 1e-5);
@@ -31,26 +31,37 @@ public final class BatchNorm2d extends Module {
                 + ", momentum=0.1, affine=True, track_running_stats=True";
     }
 
+    /** gamma / sqrt(var + eps), per channel. */
+    public float[] scale() {
+        float[] g = data("weight");
+        float[] v = data("running_var");
+        float[] s = new float[features];
+        for (int c = 0; c < features; c++) {
+            s[c] = (float) (g[c] / Math.sqrt(v[c] + eps));
+        }
+        return s;
+    }
+
+    /** beta - mean * scale, per channel. */
+    public float[] shift() {
+        float[] b = data("bias");
+        float[] m = data("running_mean");
+        float[] g = data("weight");
+        float[] v = data("running_var");
+        float[] s = new float[features];
+        for (int c = 0; c < features; c++) {
+            s[c] = (float) (b[c] - m[c] * (g[c] / Math.sqrt(v[c] + eps)));
+        }
+        return s;
+    }
+
     @Override
-    protected void loaded() {
-        scale = Transforms.sqrt(tensor("running_var").add(eps), false).rdivi(tensor("weight"));
-    }
-
-    INDArray scale() {
-        return scale;
-    }
-
-    INDArray runningMean() {
-        return tensor("running_mean");
-    }
-
-    INDArray beta() {
-        return tensor("bias");
-    }
-
-    @Override
-    public INDArray forward(INDArray x, Execution ex) {
-        return Nd4j.nn().batchNorm(x, tensor("running_mean"), tensor("running_var"),
-                tensor("weight"), tensor("bias"), eps, 1);
+    public Value forward(Value x, Tracer t) {
+        if (dataOrNull("weight") == null) { // structure only: no weights loaded yet
+            float[] one = new float[features];
+            java.util.Arrays.fill(one, 1f);
+            return t.affine(x, one, new float[features]);
+        }
+        return t.affine(x, scale(), shift());
     }
 }

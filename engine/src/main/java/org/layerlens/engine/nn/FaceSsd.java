@@ -4,12 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-import org.layerlens.engine.exec.Execution;
-import org.layerlens.engine.image.LoadedImage;
-import org.layerlens.engine.image.Preprocess;
-import org.layerlens.engine.ssd.FaceApiNms;
-import org.layerlens.engine.ssd.SsdOutput;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.layerlens.engine.graph.Graph;
+import org.layerlens.engine.graph.Tracer;
+import org.layerlens.engine.graph.Value;
 
 /**
  * face-api's SSD MobileNetV1 face detector (TensorFlow object-detection layout), as a module
@@ -24,22 +21,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * conv_11, the backbone, conv_1, conv_3, conv_5, conv_7 (3, then 6 anchors per cell): 5118
  * anchors, given by the file ({@code output_layer.extra_dim}).</li>
  * </ul>
- * All convolutions use TensorFlow's 'same' padding. Scores are sigmoid(logit 1) of 3 logits per
- * anchor; boxes are decoded as TF's faster-rcnn box coder with scales 10, 10, 5, 5.
+ * All convolutions use TensorFlow's 'same' padding.
  */
 public final class FaceSsd extends Detector {
-    public static final String ARCHITECTURE = "faces-v1";
-    public static final int SIZE = 512;
     public static final int ANCHORS = 5118;
-    static final int[] HEAD_CHANNELS = {512, 1024, 512, 256, 256, 128};
+    public static final int[] HEAD_CHANNELS = {512, 1024, 512, 256, 256, 128};
     static final int[] HEAD_ANCHORS = {3, 6, 6, 6, 6, 6};
     /** Prediction convolutions: in, out, kernel, stride. */
-    static final int[][] PREDICTION = {{1024, 256, 1, 1}, {256, 512, 3, 2}, {512, 128, 1, 1}, {128, 256, 3, 2},
-                                       {256, 128, 1, 1}, {128, 256, 3, 2}, {256, 64, 1, 1}, {64, 128, 3, 2}};
+    public static final int[][] PREDICTION = {{1024, 256, 1, 1}, {256, 512, 3, 2}, {512, 128, 1, 1}, {128, 256, 3, 2},
+                                              {256, 128, 1, 1}, {128, 256, 3, 2}, {256, 64, 1, 1}, {64, 128, 3, 2}};
     /** Backbone depthwise/pointwise pairs 1..13: in, out, depthwise stride. */
-    static final int[][] PAIRS = {{32, 64, 1}, {64, 128, 2}, {128, 128, 1}, {128, 256, 2}, {256, 256, 1},
-                                  {256, 512, 2}, {512, 512, 1}, {512, 512, 1}, {512, 512, 1}, {512, 512, 1},
-                                  {512, 512, 1}, {512, 1024, 2}, {1024, 1024, 1}};
+    public static final int[][] PAIRS = {{32, 64, 1}, {64, 128, 2}, {128, 128, 1}, {128, 256, 2}, {256, 256, 1},
+                                         {256, 512, 2}, {512, 512, 1}, {512, 512, 1}, {512, 512, 1}, {512, 512, 1},
+                                         {512, 512, 1}, {512, 1024, 2}, {1024, 1024, 1}};
     private static final List<String> SOURCES = List.of("mobilenetv1.conv_11", "mobilenetv1",
             "prediction_layer.conv_1", "prediction_layer.conv_3", "prediction_layer.conv_5", "prediction_layer.conv_7");
 
@@ -64,7 +58,7 @@ public final class FaceSsd extends Detector {
         }
 
         @Override
-        public INDArray forward(INDArray x, Execution ex) {
+        public Value forward(Value x, Tracer t) {
             throw new UnsupportedOperationException(path() + " holds parameters; it is not called");
         }
     }
@@ -77,9 +71,9 @@ public final class FaceSsd extends Detector {
             LinkedHashMap<String, Module> pair = new LinkedHashMap<>();
             pair.put("depthwise_conv", Conv2d.same(p[0], p[0], 3, p[2], p[0], false));
             pair.put("batch_norm", new BatchNorm2d(p[0], 0.001));
-            pair.put("relu6_depthwise", new ReLU6(false));
+            pair.put("relu6_depthwise", Act.relu6(false));
             pair.put("pointwise_conv", Conv2d.same(p[0], p[1], 1, 1, 1, true));
-            pair.put("relu6", new ReLU6(false));
+            pair.put("relu6", Act.relu6(false));
             backbone.put("conv_" + (i + 1), new Sequential(pair));
         }
         add("mobilenetv1", new Sequential(backbone));
@@ -103,23 +97,8 @@ public final class FaceSsd extends Detector {
     private static Sequential pointwise(Conv2d conv) {
         LinkedHashMap<String, Module> m = new LinkedHashMap<>();
         m.put("conv", conv);
-        m.put("relu6", new ReLU6(false));
+        m.put("relu6", Act.relu6(false));
         return new Sequential(m);
-    }
-
-    @Override
-    public String architecture() {
-        return ARCHITECTURE;
-    }
-
-    @Override
-    public int numClasses() {
-        return 2;
-    }
-
-    @Override
-    public int imageSize() {
-        return SIZE;
     }
 
     @Override
@@ -142,116 +121,29 @@ public final class FaceSsd extends Detector {
     }
 
     @Override
-    public INDArray toInput(LoadedImage img) {
-        return Preprocess.toTensorTfSquare(img, SIZE);
-    }
-
-    @Override
-    public List<String> defaultLabels() {
-        return List.of("BACKGROUND", "face");
-    }
-
-    @Override
-    public double defaultIou() {
-        return 0.5;
-    }
-
-    @Override
     public String rootName() {
         return "SsdMobilenetv1";
     }
 
     @Override
-    protected SsdOutput predictIn(INDArray x, Execution ex, int imageWidth, int imageHeight) {
-        runTrunkAndAfter(x, ex);
-        float[] enc = new float[ANCHORS * 4];
-        float[] logits = new float[ANCHORS * 3];
-        int at = 0;
+    public Graph trace(int size) {
+        Tracer t = new Tracer();
+        Value x = t.call(trunk(), t.input(size, size, 3));
+        for (Module m : afterTrunk()) {
+            x = t.call(m, x);
+        }
         Module pred = child("prediction_layer");
         for (int i = 0; i < SOURCES.size(); i++) {
-            INDArray source = ex.tap(SOURCES.get(i));
+            Value src = t.outputOf(SOURCES.get(i));
             Module head = pred.child("box_predictor_" + i);
-            int n = copyNhwc(ex, ex.call(head.child("box_encoding_predictor"), source), enc, at * 4) / 4;
-            copyNhwc(ex, ex.call(head.child("class_predictor"), source), logits, at * 3);
-            at += n;
+            t.output("cls." + i, t.call(head.child("class_predictor"), src));
+            t.output("reg." + i, t.call(head.child("box_encoding_predictor"), src));
         }
-        ex.releaseTaps();
-        if (at != ANCHORS) {
-            throw new IllegalStateException("heads produced " + at + " anchors, expected " + ANCHORS);
-        }
-        return decode(enc, logits, imageWidth, imageHeight);
+        return t.finish();
     }
-
-    /** [1, A*k, H, W] -> the NHWC order TF.js reshapes ([H, W, A, k]) into {@code dst}; returns the count. */
-    private static int copyNhwc(Execution ex, INDArray head, float[] dst, int offset) {
-        INDArray nhwc = nhwcCopy(ex, head);
-        float[] v = nhwc.data().asFloat();
-        System.arraycopy(v, 0, dst, offset, v.length);
-        nhwc.close();
-        return v.length;
-    }
-
-    /**
-     * face-api's outputLayer: anchors (ymin, xmin, ymax, xmax) and encodings (ty, tx, th, tw) ->
-     * boxes, sigmoid scores; float32 after each step as TF.js's kernels store them. Boxes are then
-     * expressed relative to the original image (the padded square is max(w, h) wide).
-     */
-    private SsdOutput decode(float[] enc, float[] logits, int imageWidth, int imageHeight) {
-        float[] a = anchors();
-        double[] pad = padFactors(imageWidth, imageHeight);
-        float[] scores = new float[ANCHORS * 2];
-        float[] boxes = new float[ANCHORS * 4];
-        for (int j = 0; j < ANCHORS; j++) {
-            float h = a[4 * j + 2] - a[4 * j];
-            float w = a[4 * j + 3] - a[4 * j + 1];
-            float cy = a[4 * j] + h / 2f;
-            float cx = a[4 * j + 1] + w / 2f;
-            float halfH = f(f(f(Math.exp(f(enc[4 * j + 2] / 5.0))) * h) / 2.0);
-            float centerY = f(f(f(enc[4 * j] / 10.0) * h) + cy);
-            float halfW = f(f(f(Math.exp(f(enc[4 * j + 3] / 5.0))) * w) / 2.0);
-            float centerX = f(f(f(enc[4 * j + 1] / 10.0) * w) + cx);
-            float ymin = centerY - halfH;
-            float xmin = centerX - halfW;
-            float ymax = centerY + halfH;
-            float xmax = centerX + halfW;
-            boxes[4 * j] = (float) (xmin * pad[0]);
-            boxes[4 * j + 1] = (float) (ymin * pad[1]);
-            boxes[4 * j + 2] = (float) (xmax * pad[0]);
-            boxes[4 * j + 3] = (float) (ymax * pad[1]);
-            float s = f(1.0 / (1.0 + Math.exp(-logits[3 * j + 1])));
-            scores[2 * j] = 1f - s;
-            scores[2 * j + 1] = s;
-        }
-        return new SsdOutput(scores, boxes, ANCHORS, 2, imageWidth, imageHeight,
-                new FaceApiNms(pad[0], pad[1], 100));
-    }
-
-    /**
-     * face-api's padX, padY: the padded square's size over the image's size once resized into it
-     * ({@code computeReshapedDimensions}: rounded), i.e. the square's right and bottom edges in
-     * image-relative units.
-     */
-    public static double[] padFactors(int width, int height) {
-        double scale = (double) SIZE / Math.max(width, height);
-        return new double[] {SIZE / (double) Math.round(width * scale), SIZE / (double) Math.round(height * scale)};
-    }
-
-    private static float f(double v) {
-        return (float) v;
-    }
-
-    private float[] anchors;
 
     /** The 5118 anchors (ymin, xmin, ymax, xmax), relative to the padded square. */
-    public synchronized float[] anchors() {
-        if (anchors == null) {
-            anchors = child("output_layer").tensors().get("extra_dim").value().data().asFloat();
-        }
-        return anchors;
-    }
-
-    @Override
-    protected void loaded() {
-        anchors = null;
+    public float[] anchors() {
+        return child("output_layer").params().get("extra_dim").value().data();
     }
 }

@@ -3,8 +3,9 @@ package org.layerlens.engine.nn;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.layerlens.engine.exec.Execution;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.layerlens.engine.graph.Activation;
+import org.layerlens.engine.graph.Tracer;
+import org.layerlens.engine.graph.Value;
 
 /**
  * MobileNetV2's inverted residual block: optional 1x1 expansion to round(in * ratio) channels,
@@ -28,22 +29,19 @@ public final class InvertedResidual extends Module {
         if (expandRatio != 1) {
             layers.add(new Conv2d(in, hidden, 1, 1, 0, 1, false));
             layers.add(new BatchNorm2d(hidden));
-            layers.add(new ReLU6(true));
+            layers.add(Act.relu6(true));
         }
         layers.add(new Conv2d(hidden, hidden, 3, stride, 1, hidden, false));
         layers.add(new BatchNorm2d(hidden));
-        layers.add(new ReLU6(true));
+        layers.add(Act.relu6(true));
         layers.add(new Conv2d(hidden, out, 1, 1, 0, 1, false));
         layers.add(new BatchNorm2d(out));
         add("conv", new Sequential(layers.toArray(new Module[0])));
     }
 
     @Override
-    public INDArray forward(INDArray x, Execution ex) {
-        INDArray y = ex.call(child("conv"), x);
-        if (!residual) {
-            return y;
-        }
-        return ex.mayOverwrite(y) ? y.addi(x) : y.add(x);
+    public Value forward(Value x, Tracer t) {
+        Value y = t.call(child("conv"), x);
+        return residual ? t.add(y, x, Activation.NONE) : y;
     }
 }

@@ -7,33 +7,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
-import org.layerlens.engine.exec.Execution;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.layerlens.engine.graph.Tracer;
+import org.layerlens.engine.graph.Value;
+import org.layerlens.engine.io.TensorData;
 
 /**
  * A node of the module tree, shaped like {@code torch.nn.Module}: children live in one ordered
  * map under their exact names, parameters and buffers in another, and every module knows its
  * dotted path from the root ({@code base_net.14.conv.3}), which is also its state_dict prefix.
+ * A module describes its computation by {@link #forward}ing symbolic values through a
+ * {@link Tracer}; it computes no numbers itself and keeps no state about runs.
  */
-public abstract class Module {
+public abstract class Module implements Tracer.Traceable {
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
-    /** Parameters and buffers by local name, with the shape the model expects. */
-    private final LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Param> params = new LinkedHashMap<>();
     private String path = "";
 
-    /** A named tensor slot: the expected shape and, once loaded, its values. */
-    public static final class Tensor {
-        public final long[] shape;
-        public final boolean optional;
-        INDArray value;
+    /** A named parameter or buffer: the shape the model expects and, once loaded, its values. */
+    public static final class Param {
+        private final long[] shape;
+        private final boolean optional;
+        private TensorData value;
 
-        Tensor(long[] shape, boolean optional) {
+        Param(long[] shape, boolean optional) {
             this.shape = shape;
             this.optional = optional;
         }
 
-        public INDArray value() {
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        /** A tensor the file may carry that the model ignores ({@code num_batches_tracked}). */
+        public boolean optional() {
+            return optional;
+        }
+
+        public TensorData value() {
             return value;
+        }
+
+        void set(TensorData v) {
+            value = v;
         }
     }
 
@@ -46,24 +61,37 @@ public abstract class Module {
     }
 
     protected final void declare(String name, long... shape) {
-        tensors.put(name, new Tensor(shape, false));
+        params.put(name, new Param(shape, false));
     }
 
-    /** A tensor the file may carry that the model ignores ({@code num_batches_tracked}). */
     protected final void declareOptional(String name, long... shape) {
-        tensors.put(name, new Tensor(shape, true));
+        params.put(name, new Param(shape, true));
     }
 
-    protected final INDArray tensor(String name) {
-        Tensor t = tensors.get(name);
-        if (t == null || t.value == null) {
+    /** A loaded parameter's values (row-major). */
+    protected final float[] data(String name) {
+        Param p = params.get(name);
+        if (p == null || p.value == null) {
             throw new IllegalStateException(path + "." + name + " is not loaded");
         }
-        return t.value;
+        return p.value.data();
     }
 
-    public final Map<String, Tensor> tensors() {
-        return Collections.unmodifiableMap(tensors);
+    /**
+     * A parameter's values, or null while the tree holds no weights yet: a tree can be traced
+     * before loading, for its structure (shapes, op order) alone.
+     */
+    protected final float[] dataOrNull(String name) {
+        Param p = params.get(name);
+        return p == null || p.value == null ? null : p.value.data();
+    }
+
+    protected final boolean has(String name) {
+        return params.containsKey(name);
+    }
+
+    public final Map<String, Param> params() {
+        return Collections.unmodifiableMap(params);
     }
 
     public final Map<String, Module> children() {
@@ -78,6 +106,7 @@ public abstract class Module {
         return new ArrayList<>(children.values());
     }
 
+    @Override
     public final String path() {
         return path;
     }
@@ -110,10 +139,25 @@ public abstract class Module {
         }
     }
 
-    /** Visits every tensor slot with its full state_dict key. */
-    public final void forEachTensor(BiConsumer<String, Tensor> visitor) {
+    /** The module at a dotted path below this one, or null. */
+    public final Module find(String dotted) {
+        if (dotted.isEmpty()) {
+            return this;
+        }
+        Module m = this;
+        for (String part : dotted.split("\\.")) {
+            m = m.children.get(part);
+            if (m == null) {
+                return null;
+            }
+        }
+        return m;
+    }
+
+    /** Visits every parameter slot with its full state_dict key. */
+    public final void forEachParam(BiConsumer<String, Param> visitor) {
         for (Module m : modules()) {
-            for (Map.Entry<String, Tensor> e : m.tensors.entrySet()) {
+            for (Map.Entry<String, Param> e : m.params.entrySet()) {
                 String key = m.path.isEmpty() ? e.getKey() : m.path + "." + e.getKey();
                 visitor.accept(key, e.getValue());
             }
@@ -123,7 +167,7 @@ public abstract class Module {
     /** Trainable parameter count of this module and everything below it. */
     public final long parameterCount() {
         long[] n = {0};
-        forEachTensor((k, t) -> {
+        forEachParam((k, t) -> {
             if (isParameter(k)) {
                 long c = 1;
                 for (long d : t.shape) {
@@ -141,6 +185,7 @@ public abstract class Module {
     }
 
     /** The class name PyTorch prints ({@code Conv2d}, {@code InvertedResidual}). */
+    @Override
     public String typeName() {
         return getClass().getSimpleName();
     }
@@ -155,21 +200,9 @@ public abstract class Module {
         return true;
     }
 
-    /**
-     * Runs this module. Children are invoked through {@link Execution#call} so that every
-     * module at every depth is observed, timed and, in fast mode, its temporaries released.
-     */
-    public abstract INDArray forward(INDArray x, Execution ex);
-
-    /** Called once after all tensors are loaded (derived weights, folded forms). */
-    protected void loaded() {
-    }
-
-    final void notifyLoaded() {
-        for (Module m : modules()) {
-            m.loaded();
-        }
-    }
+    /** Describes this module's computation on {@code x}; children are run through {@link Tracer#call}. */
+    @Override
+    public abstract Value forward(Value x, Tracer t);
 
     /** PyTorch's {@code repr(module)} text. */
     @Override

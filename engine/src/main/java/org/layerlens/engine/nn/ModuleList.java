@@ -1,7 +1,7 @@
 package org.layerlens.engine.nn;
 
-import org.layerlens.engine.exec.Execution;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.layerlens.engine.graph.Tracer;
+import org.layerlens.engine.graph.Value;
 
 /** {@code torch.nn.ModuleList}: holds modules; the owner decides how they run. */
 public final class ModuleList extends Module {
@@ -25,7 +25,7 @@ public final class ModuleList extends Module {
     }
 
     @Override
-    public INDArray forward(INDArray x, Execution ex) {
+    public Value forward(Value x, Tracer t) {
         throw new UnsupportedOperationException("ModuleList is not callable (as in PyTorch)");
     }
 }

@@ -6,57 +6,52 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * face-api's {@code SsdMobilenetv1.locateFaces} post-processing: one class (face), candidates with
- * a score above the threshold sorted best first (stable), greedy suppression with its own IoU
- * (coordinates min/max-normalised, 0 for an empty box, no epsilon), at most {@code maxResults},
- * then each kept box clipped to the padded square ({@code maxX}, {@code maxY} are the square's
- * right and bottom edges in image-relative units) and scaled to pixels.
+ * face-api's {@code SsdMobilenetv1.locateFaces} selection: one class (face), candidates with a
+ * score above the threshold sorted best first (stable), greedy suppression with its own IoU
+ * (corners sorted per axis, 0 for an empty box, no epsilon), at most {@code maxResults}. Clipping
+ * of the kept boxes to the padded square is the output's business ({@link FaceApiDecoder}).
  */
-public record FaceApiNms(double maxX, double maxY, int maxResults) implements SsdOutput.PostProcess {
+public record FaceApiNms(int maxResults) implements Nms {
 
     @Override
-    public List<Detection> detections(SsdOutput o, double threshold, double iouThreshold, int candidateLimit,
-                                      List<String> labels) {
-        float[] b = o.boxes();
-        int n = o.priors();
-        float[] score = new float[n];
+    public List<Pick> select(Decoded d, double threshold, double iouThreshold, int candidateLimit) {
+        int n = d.anchors();
         List<Integer> cand = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            score[i] = o.scores()[i * o.classes() + 1];
-            if (score[i] > threshold) {
+            if (d.score(i, 1) > threshold) {
                 cand.add(i);
             }
         }
         Integer[] order = cand.toArray(new Integer[0]);
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -score[i]));
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -d.score(i, 1)));
         int outputSize = Math.min(maxResults, n);
         List<Integer> selected = new ArrayList<>();
+        List<List<Suppressed>> sup = new ArrayList<>();
+        float[] b = d.boxes();
         for (int c : order) {
             if (selected.size() >= outputSize) {
                 break;
             }
-            boolean keep = true;
+            int by = -1;
+            double byIou = 0;
             for (int j = selected.size() - 1; j >= 0; j--) {
                 double iou = iou(b, c, selected.get(j));
                 if (iou != 0.0 && iou > iouThreshold) {
-                    keep = false;
+                    by = j;
+                    byIou = iou;
                     break;
                 }
             }
-            if (keep) {
+            if (by < 0) {
                 selected.add(c);
+                sup.add(new ArrayList<>());
+            } else {
+                sup.get(by).add(new Suppressed(c, d.score(c, 1), byIou));
             }
         }
-        String label = labels != null && labels.size() > 1 ? labels.get(1) : "face";
-        List<Detection> out = new ArrayList<>();
-        int w = o.imageWidth();
-        int h = o.imageHeight();
-        for (int i : selected) {
-            double x1 = Math.max(0, b[4 * i]);
-            double y1 = Math.max(0, b[4 * i + 1]);
-            double x2 = Math.min(maxX, b[4 * i + 2]);
-            double y2 = Math.min(maxY, b[4 * i + 3]);
-            out.add(new Detection(1, label, score[i], (float) (x1 * w), (float) (y1 * h), (float) (x2 * w), (float) (y2 * h)));
+        List<Pick> out = new ArrayList<>();
+        for (int i = 0; i < selected.size(); i++) {
+            out.add(new Pick(selected.get(i), 1, d.score(selected.get(i), 1), List.copyOf(sup.get(i))));
         }
         return out;
     }

@@ -5,41 +5,71 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-/** Hard non-maximum suppression as pytorch-ssd's {@code hard_nms}. */
-public final class Nms {
-    private Nms() {
+/**
+ * Non-maximum suppression as a model's own code does it, remembering for each kept anchor the
+ * candidates it suppressed (what "why not that box?" needs). Boxes are image-relative corners.
+ */
+public interface Nms {
+    /** A candidate removed in favour of a kept one: its anchor, score and IoU with the kept box. */
+    record Suppressed(int anchor, float score, double iou) {
     }
 
+    /** A kept anchor with its class and score, and the candidates it suppressed. */
+    record Pick(int anchor, int classId, float score, List<Suppressed> suppressed) {
+    }
+
+    List<Pick> select(Decoded d, double threshold, double iouThreshold, int candidateLimit);
+
+    /** pytorch-ssd's Predictor: per class (1..), candidates above the threshold, {@code hard_nms}. */
+    Nms PYTORCH_SSD = (d, threshold, iou, limit) -> {
+        List<Pick> out = new ArrayList<>();
+        for (int k = 1; k < d.classes(); k++) {
+            List<Integer> cand = new ArrayList<>();
+            for (int i = 0; i < d.anchors(); i++) {
+                if (d.score(i, k) > threshold) {
+                    cand.add(i);
+                }
+            }
+            out.addAll(hard(d, k, cand, iou, limit));
+        }
+        return out;
+    };
+
     /**
-     * @param boxes      corner-form boxes, 4 floats each
-     * @param candidates indices into {@code boxes}/{@code scores} to consider
-     * @return the kept indices, best first
+     * pytorch-ssd's {@code hard_nms}: candidates sorted by score (stable, descending), at most
+     * {@code limit} of them; each kept box removes the later ones overlapping it by more than the
+     * threshold, with IoU's 1e-5 epsilon.
      */
-    public static List<Integer> hard(float[] boxes, float[] scores, List<Integer> candidates,
-                                     double iouThreshold, int candidateLimit) {
+    static List<Pick> hard(Decoded d, int cls, List<Integer> candidates, double iouThreshold, int limit) {
         Integer[] order = candidates.toArray(new Integer[0]);
-        // stable descending sort, as torch.argsort(stable=True)
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -scores[i]));
-        int n = Math.min(order.length, candidateLimit);
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -d.score(i, cls)));
+        int n = Math.min(order.length, limit);
         boolean[] removed = new boolean[n];
-        List<Integer> keep = new ArrayList<>();
+        List<Pick> keep = new ArrayList<>();
+        float[] b = d.boxes();
         for (int a = 0; a < n; a++) {
             if (removed[a]) {
                 continue;
             }
             int cur = order[a];
-            keep.add(cur);
-            for (int b = a + 1; b < n; b++) {
-                if (!removed[b] && iou(boxes, order[b], cur) > iouThreshold) {
-                    removed[b] = true;
+            List<Suppressed> sup = new ArrayList<>();
+            for (int j = a + 1; j < n; j++) {
+                if (removed[j]) {
+                    continue;
+                }
+                float o = iou(b, order[j], cur);
+                if (o > iouThreshold) {
+                    removed[j] = true;
+                    sup.add(new Suppressed(order[j], d.score(order[j], cls), o));
                 }
             }
+            keep.add(new Pick(cur, cls, d.score(cur, cls), List.copyOf(sup)));
         }
         return keep;
     }
 
     /** Intersection over union with pytorch-ssd's eps of 1e-5 in the denominator. */
-    public static float iou(float[] boxes, int i, int j) {
+    static float iou(float[] boxes, int i, int j) {
         float ix1 = Math.max(boxes[4 * i], boxes[4 * j]);
         float iy1 = Math.max(boxes[4 * i + 1], boxes[4 * j + 1]);
         float ix2 = Math.min(boxes[4 * i + 2], boxes[4 * j + 2]);
@@ -50,5 +80,15 @@ public final class Nms {
 
     private static float area(float[] b, int i) {
         return Math.max(0f, b[4 * i + 2] - b[4 * i]) * Math.max(0f, b[4 * i + 3] - b[4 * i + 1]);
+    }
+
+    /** IoU of two corner boxes given as arrays of 4 (no epsilon): for queries and matching. */
+    static double iou(double[] a, double[] b) {
+        double iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+        double ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+        double inter = iw * ih;
+        double u = Math.max(0, a[2] - a[0]) * Math.max(0, a[3] - a[1])
+                + Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]) - inter;
+        return u <= 0 ? 0 : inter / u;
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.layerlens.engine.ssd.Detection;
+import org.layerlens.engine.api.Box;
+import org.layerlens.engine.api.Detection;
 
 class VocEvalTest {
     private static VocAnnotation.Box gt(String c, float x1, float y1, float x2, float y2) {
@@ -18,7 +19,7 @@ class VocEvalTest {
     }
 
     private static Detection det(String c, float s, float x1, float y1, float x2, float y2) {
-        return new Detection(c.equals("a") ? 1 : 2, c, s, x1, y1, x2, y2);
+        return new Detection(c.equals("a") ? 1 : 2, c, s, new Box(x1, y1, x2, y2), null);
     }
 
     @Test

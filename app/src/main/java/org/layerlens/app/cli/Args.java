@@ -1,0 +1,119 @@
+package org.layerlens.app.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Minimal option parsing: {@code --name value}, repeatable options, boolean flags. */
+public final class Args {
+    public final String command;
+    private final Map<String, List<String>> options = new LinkedHashMap<>();
+    private final Set<String> flags;
+
+    public Args(String[] argv, Set<String> flags) throws UsageException {
+        this.flags = flags;
+        String cmd = null;
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (a.startsWith("--")) {
+                String name = a.substring(2);
+                String value;
+                int eq = name.indexOf('=');
+                if (eq >= 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                } else if (flags.contains(name)) {
+                    value = "true";
+                } else if (i + 1 < argv.length) {
+                    value = argv[++i];
+                } else {
+                    throw new UsageException("option --" + name + " needs a value");
+                }
+                options.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            } else if (cmd == null) {
+                cmd = a;
+            } else {
+                throw new UsageException("unexpected argument '" + a + "'");
+            }
+        }
+        this.command = cmd;
+    }
+
+    public String get(String name) {
+        List<String> v = options.get(name);
+        return v == null ? null : v.get(v.size() - 1);
+    }
+
+    public String get(String name, String def) {
+        String v = get(name);
+        return v == null ? def : v;
+    }
+
+    public String require(String name) throws UsageException {
+        String v = get(name);
+        if (v == null) {
+            throw new UsageException((command == null ? "" : command + ": ") + "--" + name + " is required");
+        }
+        return v;
+    }
+
+    public List<String> all(String name) {
+        return options.getOrDefault(name, List.of());
+    }
+
+    public boolean flag(String name) {
+        return options.containsKey(name);
+    }
+
+    public void allowOnly(Set<String> allowed) throws UsageException {
+        for (String k : options.keySet()) {
+            if (!allowed.contains(k) && !flags.contains(k)) {
+                throw new UsageException("unknown option --" + k + (command == null ? "" : " for " + command));
+            }
+        }
+    }
+
+    public int getInt(String name, int def) throws UsageException {
+        String v = get(name);
+        try {
+            return v == null ? def : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " needs a whole number, not '" + v + "'");
+        }
+    }
+
+    public double getDouble(String name, double def) throws UsageException {
+        String v = get(name);
+        try {
+            return v == null ? def : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " needs a number, not '" + v + "'");
+        }
+    }
+
+    public static final class UsageException extends Exception {
+        public UsageException(String m) {
+            super(m);
+        }
+    }
+
+    /** A number in [0, 1] (score thresholds, IoU), refused with one line otherwise. */
+    public double getFraction(String name, double def) throws UsageException {
+        double v = getDouble(name, def);
+        if (!(v >= 0 && v <= 1)) {
+            throw new UsageException("--" + name + " must be between 0 and 1, not " + get(name));
+        }
+        return v;
+    }
+
+    /** A whole number of at least {@code min}, refused with one line otherwise. */
+    public int getInt(String name, int def, int min) throws UsageException {
+        int v = getInt(name, def);
+        if (v < min) {
+            throw new UsageException("--" + name + " must be at least " + min + ", not " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,117 @@
+package org.layerlens.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+
+import org.layerlens.app.ModelRef;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.Model;
+import org.layerlens.engine.exec.Nd4jRuntime;
+import org.layerlens.engine.image.Images;
+import org.layerlens.engine.image.LoadedImage;
+
+/**
+ * {@code bench}: network passes only (preprocessing left out, as PyTorch's bench), fast and
+ * inspect interleaved, median / min / p90 in ms, and resident memory before and after. A
+ * benchmark, not a test: compare ratios within one run (scripts/bench.sh, bench/).
+ */
+final class BenchCommand implements Command {
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String usage() {
+        return "bench    --model M [--image I] [--iterations N] [--warmup W] [--mode fast|inspect|both]   ms, memory";
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of("model", "labels", "image", "iterations", "warmup", "mode");
+    }
+
+    @Override
+    public int run(Args a, Context c) throws Exception {
+        String mode = a.get("mode", "both");
+        if (!Set.of("both", "fast", "inspect").contains(mode)) {
+            throw new Args.UsageException("bench: --mode is fast, inspect or both");
+        }
+        int n = a.getInt("iterations", 50, 1);
+        int warm = a.getInt("warmup", 10, 0);
+        Model m = c.model(a);
+        LoadedImage img = Images.read(a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImageOrFail());
+        boolean fast = !mode.equals("inspect");
+        boolean inspect = !mode.equals("fast");
+        float[] x = m.input(img);
+        for (int i = 0; i < warm; i++) {
+            pass(m, x, img, fast, inspect);
+        }
+        System.gc();
+        double rss0 = rssMb("VmRSS");
+        double[] f = new double[n];
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) {
+            double[] t = pass(m, x, img, fast, inspect);
+            f[i] = t[0];
+            s[i] = t[1];
+        }
+        Runtime rt = Runtime.getRuntime();
+        c.out.printf(Locale.ROOT, "model %s (%s), image %s, %d iterations after %d warm-up, threads %d%n", m.name(),
+                m.spec().name(), img.name(), n, warm, Nd4jRuntime.threads());
+        if (fast) {
+            c.out.printf(Locale.ROOT, "fast pass (batch norm folded, fused): median %.2f ms (min %.2f, p90 %.2f)%n",
+                    q(f, 0.5), q(f, 0), q(f, 0.9));
+        }
+        if (inspect) {
+            c.out.printf(Locale.ROOT, "inspect pass (every output kept): median %.2f ms (min %.2f, p90 %.2f)%s%n",
+                    q(s, 0.5), q(s, 0), q(s, 0.9),
+                    fast ? String.format(Locale.ROOT, ", %.2fx fast", q(s, 0.5) / q(f, 0.5)) : "");
+        }
+        double rss1 = rssMb("VmRSS");
+        c.out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %.0f MB after %d passes of %s (growth %+.1f MB), "
+                + "peak %.0f MB; Java heap in use %.0f of %.0f MB%n", rss0, rss1, n, mode, rss1 - rss0, rssMb("VmHWM"),
+                (rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.maxMemory() / 1048576.0);
+        return 0;
+    }
+
+    private static double[] pass(Model m, float[] x, LoadedImage img, boolean fast, boolean inspect) {
+        double[] t = {Double.NaN, Double.NaN};
+        if (fast) {
+            long t0 = System.nanoTime();
+            m.detectInput(x, img);
+            t[0] = (System.nanoTime() - t0) / 1e6;
+        }
+        if (inspect) {
+            long t0 = System.nanoTime();
+            try (Inspection ins = m.inspectInput(x, img, null, null)) {
+                t[1] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return t;
+    }
+
+    static double q(double[] v, double p) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[(int) Math.min(c.length - 1, Math.round(p * (c.length - 1)))];
+    }
+
+    /** Resident memory from /proc (Linux); NaN elsewhere. */
+    static double rssMb(String field) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,80 @@
+package org.layerlens.app.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import org.layerlens.engine.api.Detection;
+import org.layerlens.engine.api.DetectionsJson;
+import org.layerlens.engine.api.Model;
+import org.layerlens.engine.image.Images;
+import org.layerlens.engine.image.LoadedImage;
+
+/**
+ * {@code detect}: detections for images and folders of images. An image that cannot be read is
+ * skipped with a warning naming it; the rest is done and the JSON written.
+ */
+final class DetectCommand implements Command {
+    @Override
+    public String name() {
+        return "detect";
+    }
+
+    @Override
+    public String usage() {
+        return "detect   --model M [--labels L] --image I [--image I2 | DIR ...] [--threshold T] [--iou U] [--json OUT]";
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of("model", "labels", "image", "threshold", "iou", "json");
+    }
+
+    @Override
+    public int run(Args a, Context c) throws Exception {
+        if (a.all("image").isEmpty()) {
+            throw new Args.UsageException("detect: --image is required");
+        }
+        double threshold = a.getFraction("threshold", 0.5);
+        Model m = c.model(a);
+        double iou = a.getFraction("iou", m.defaultIou());
+        String json = a.get("json");
+        boolean quiet = "-".equals(json);
+        List<Path> paths = Context.images(a.all("image"));
+        List<String> skipped = new ArrayList<>();
+        JsonArray results = new JsonArray();
+        for (Path p : paths) {
+            // one image named alone that cannot be read is the error itself; in a batch it is skipped
+            LoadedImage img = paths.size() == 1 ? Images.read(p) : c.readOrWarn(p, skipped);
+            if (img == null) {
+                continue;
+            }
+            List<Detection> dets = m.detect(img).detections(threshold, iou, m.candidates());
+            results.add(DetectionsJson.toObject(img, dets));
+            if (!quiet) {
+                c.out.printf(Locale.ROOT, "%s (%dx%d): %d detection(s)%n", p, img.originalWidth(),
+                        img.originalHeight(), dets.size());
+                for (Detection d : dets) {
+                    c.out.printf(Locale.ROOT, "  %-12s %.3f  %s%n", d.label(), d.score(), d.box());
+                }
+            }
+        }
+        String text = new GsonBuilder().setPrettyPrinting().create().toJson(results);
+        if (quiet) {
+            c.out.println(text);
+        } else if (json != null) {
+            Files.writeString(Paths.get(json), text + "\n", StandardCharsets.UTF_8);
+        }
+        if (!skipped.isEmpty()) {
+            c.err.printf(Locale.ROOT, "layerlens: %d of %d image(s) skipped%n", skipped.size(), paths.size());
+        }
+        return results.isEmpty() ? 1 : 0;
+    }
+}

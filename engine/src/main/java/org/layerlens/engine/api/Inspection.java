@@ -1,0 +1,85 @@
+package org.layerlens.engine.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.layerlens.engine.exec.Activations;
+import org.layerlens.engine.graph.Graph;
+import org.layerlens.engine.graph.Value;
+import org.layerlens.engine.image.LoadedImage;
+
+/**
+ * The result of one inspect pass: an event per module (path, type, shapes, time), every module's
+ * output on request as {@link LayerData}, the network input, and the decoded output. Holds the
+ * pass's native buffers until closed.
+ */
+public final class Inspection implements AutoCloseable {
+    private final Model model;
+    private final LoadedImage image;
+    private final Activations activations;
+    private final LinkedHashMap<String, ModuleEvent> events;
+    private final DetectorOutput output;
+    private final long nanos;
+
+    Inspection(Model model, LoadedImage image, Activations activations, LinkedHashMap<String, ModuleEvent> events,
+               DetectorOutput output, long nanos) {
+        this.model = model;
+        this.image = image;
+        this.activations = activations;
+        this.events = events;
+        this.output = output;
+        this.nanos = nanos;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public LoadedImage image() {
+        return image;
+    }
+
+    /** Events by module path, in the order modules finished. */
+    public Map<String, ModuleEvent> events() {
+        return Collections.unmodifiableMap(events);
+    }
+
+    public ModuleEvent event(String path) {
+        return events.get(path);
+    }
+
+    public DetectorOutput output() {
+        return output;
+    }
+
+    public double totalMillis() {
+        return nanos / 1e6;
+    }
+
+    /** The output of the module at {@code path}, copied out; null when that module has no output of its own. */
+    public LayerData layer(String path) {
+        Graph.ModuleRun run = model.graph().module(path);
+        if (run == null || !events.containsKey(path)) {
+            return null;
+        }
+        return data(path, run.output());
+    }
+
+    /** The network input as the model's preprocessing made it. */
+    public LayerData input() {
+        return data("input", model.graph().input());
+    }
+
+    private LayerData data(String name, Value v) {
+        float[] values = activations.read(v);
+        int[] d = v.dims();
+        return d.length == 3 ? new LayerData(name, d[2], d[0], d[1], values)
+                : new LayerData(name, d[d.length - 1], (int) (v.elements() / d[d.length - 1]), 1, values, true);
+    }
+
+    @Override
+    public void close() {
+        activations.close();
+    }
+}

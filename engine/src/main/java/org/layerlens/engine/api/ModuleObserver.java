@@ -1,0 +1,7 @@
+package org.layerlens.engine.api;
+
+/** Receives one event per module, children before their parents, in execution order. */
+@FunctionalInterface
+public interface ModuleObserver {
+    void onModule(ModuleEvent event);
+}

@@ -1,0 +1,116 @@
+package org.layerlens.engine.arch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.layerlens.engine.io.CheckpointException;
+import org.layerlens.engine.io.StateDict;
+import org.layerlens.engine.io.TensorData;
+
+/**
+ * The registry of architectures LayerLens builds, and recognition of a state_dict: the
+ * architecture whose (class-independent) key set the file's keys contain, most specific first;
+ * the class count from its first classification head. Anything else fails naming the closest
+ * architecture and the keys that differ.
+ */
+public final class Architectures {
+    private static final List<ArchitectureSpec> ALL = List.of(PytorchSsd.MB2, PytorchSsd.MB1, PytorchSsd.MB1_LITE,
+            FaceApi.SPEC);
+    private static final Map<String, Set<String>> KEYS = new ConcurrentHashMap<>();
+
+    private Architectures() {
+    }
+
+    public static List<ArchitectureSpec> all() {
+        return ALL;
+    }
+
+    public static List<String> names() {
+        return ALL.stream().map(ArchitectureSpec::name).collect(Collectors.toList());
+    }
+
+    public static ArchitectureSpec get(String name) {
+        for (ArchitectureSpec s : ALL) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown architecture '" + name + "' (known: " + String.join(", ", names())
+                + ")");
+    }
+
+    /** The non-optional state_dict keys of an architecture (they do not depend on the class count). */
+    public static Set<String> keys(ArchitectureSpec spec) {
+        return KEYS.computeIfAbsent(spec.name(), n -> {
+            Set<String> k = new LinkedHashSet<>();
+            spec.build(Math.max(2, spec.fixedClasses())).forEachParam((key, p) -> {
+                if (!p.optional()) {
+                    k.add(key);
+                }
+            });
+            return k;
+        });
+    }
+
+    /** An architecture and class count recognised from a state_dict. */
+    public record Recognised(ArchitectureSpec spec, int classes) {
+    }
+
+    public static Recognised recognise(StateDict sd) throws CheckpointException {
+        Path file = sd.source();
+        Set<String> have = sd.tensors().keySet();
+        ArchitectureSpec best = null;
+        for (ArchitectureSpec s : ALL) {
+            Set<String> want = keys(s);
+            if (have.containsAll(want) && (best == null || want.size() > keys(best).size())) {
+                best = s;
+            }
+        }
+        if (best == null) {
+            throw new CheckpointException(file, closest(sd));
+        }
+        if (best.classKey() == null) {
+            return new Recognised(best, best.fixedClasses());
+        }
+        TensorData cls = sd.get(best.classKey());
+        if (cls.shape().length != 4) {
+            throw new CheckpointException(file, "looks like " + best.name() + " but \"" + best.classKey()
+                    + "\" is not 4-d: " + TensorData.torchSize(cls.shape()));
+        }
+        long c = cls.shape()[0];
+        int a = best.classAnchors();
+        if (c % a != 0 || c < 2L * a) {
+            throw new CheckpointException(file, best.classKey() + " has " + c + " output channels; " + best.name()
+                    + "'s first head has " + a + " per class");
+        }
+        return new Recognised(best, (int) (c / a));
+    }
+
+    /** Names the known architecture whose keys overlap most, and the first keys that differ. */
+    static String closest(StateDict sd) {
+        Set<String> have = sd.tensors().keySet();
+        ArchitectureSpec best = null;
+        double bestScore = -1;
+        for (ArchitectureSpec s : ALL) {
+            Set<String> want = keys(s);
+            double score = (double) want.stream().filter(have::contains).count() / want.size();
+            if (score > bestScore) {
+                bestScore = score;
+                best = s;
+            }
+        }
+        Set<String> want = keys(best);
+        List<String> missing = want.stream().filter(k -> !have.contains(k)).limit(3).collect(Collectors.toList());
+        List<String> extra = new ArrayList<>(have.stream().filter(k -> !want.contains(k)).limit(3).toList());
+        return String.format(Locale.ROOT, "matches no known architecture (%s); closest is %s "
+                + "with %.0f%% of its keys; first keys it lacks: %s; first keys it does not expect: %s",
+                String.join(", ", names()), best.name(), 100 * bestScore, missing, extra);
+    }
+}

@@ -1,0 +1,106 @@
+package org.layerlens.engine.exec;
+
+import org.layerlens.engine.graph.Value;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The buffers one run of a program computes in: one native float buffer per slot of the plan, and
+ * for every value two views on its slot made once (the batch-1 tensor {@code [1, H, W, C]} and the
+ * matrix {@code [H * W, C]} the kernels use). A run allocates nothing; an arena is reused from run
+ * to run (the program pools them) and closed with the program, so native memory stays flat.
+ */
+final class Arena implements AutoCloseable {
+    private final INDArray[] slots;
+    private final INDArray[] tensor;
+    private final INDArray[] matrix;
+    private final int[] slotOf;
+    private boolean closed;
+
+    Arena(Plan plan, Value[] values) {
+        slotOf = plan.slotOf();
+        slots = new INDArray[plan.slotSizes().length];
+        for (int s = 0; s < slots.length; s++) {
+            slots[s] = Nd4j.createUninitialized(DataType.FLOAT, Math.max(1, plan.slotSizes()[s]));
+        }
+        tensor = new INDArray[values.length];
+        matrix = new INDArray[values.length];
+        for (Value v : values) {
+            if (v == null || slotOf[v.id()] < 0) {
+                continue;
+            }
+            DataBuffer buf = slots[slotOf[v.id()]].data();
+            long[] t = tensorShape(v);
+            long[] m = matrixShape(v);
+            tensor[v.id()] = Nd4j.create(buf, t, strides(t), 0, 'c', DataType.FLOAT);
+            matrix[v.id()] = Nd4j.create(buf, m, strides(m), 0, 'c', DataType.FLOAT);
+        }
+    }
+
+    static long[] tensorShape(Value v) {
+        int[] d = v.dims();
+        long[] s = new long[d.length + 1];
+        s[0] = 1;
+        for (int i = 0; i < d.length; i++) {
+            s[i + 1] = d[i];
+        }
+        return s;
+    }
+
+    static long[] matrixShape(Value v) {
+        return new long[] {v.elements() / v.channels(), v.channels()};
+    }
+
+    private static long[] strides(long[] shape) {
+        long[] st = new long[shape.length];
+        long acc = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            st[i] = acc;
+            acc *= shape[i];
+        }
+        return st;
+    }
+
+    /** The batch-1 view of a value: {@code [1, H, W, C]} for a feature map. */
+    INDArray tensor(Value v) {
+        return tensor[v.id()];
+    }
+
+    /** The matrix view of a value: {@code [H * W, C]}. */
+    INDArray matrix(Value v) {
+        return matrix[v.id()];
+    }
+
+    void write(Value v, float[] data) {
+        if (data.length != v.elements()) {
+            throw new IllegalArgumentException("input has " + data.length + " values, the network wants " + v);
+        }
+        slots[slotOf[v.id()]].data().setData(data);
+    }
+
+    /** A copy of a value's elements in row-major (H, W, C) order. */
+    float[] read(Value v) {
+        return slots[slotOf[v.id()]].data().getFloatsAt(0, (int) v.elements());
+    }
+
+    long bytes() {
+        long n = 0;
+        for (INDArray s : slots) {
+            n += s.length() * 4;
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (INDArray s : slots) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.layerlens.engine.exec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.layerlens.engine.graph.Graph;
+import org.layerlens.engine.graph.Value;
+
+/**
+ * Runs one traced graph: compiles it once per mode (on first use), then runs passes on any
+ * number of threads at once, each on its own pooled buffers. Inputs and outputs are plain float
+ * arrays; nothing of ND4J leaves this package.
+ */
+public final class Executor implements AutoCloseable {
+    /** Receives each module's output as soon as it exists, with the time its ops took. */
+    @FunctionalInterface
+    public interface ModuleListener {
+        void onModule(Graph.ModuleRun run, long nanos);
+    }
+
+    private final Graph traced;
+    private volatile Program fast;
+    private volatile Program inspect;
+
+    public Executor(Graph traced) {
+        this.traced = traced;
+    }
+
+    public Graph traced() {
+        return traced;
+    }
+
+    private Program program(Mode mode) {
+        Program p = mode == Mode.FAST ? fast : inspect;
+        if (p == null) {
+            synchronized (this) {
+                p = mode == Mode.FAST ? fast : inspect;
+                if (p == null) {
+                    Nd4jRuntime.init();
+                    p = new Program(traced, mode);
+                    if (mode == Mode.FAST) {
+                        fast = p;
+                    } else {
+                        inspect = p;
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    /** The graph a mode runs (fused for FAST): for tests and for the closing numbers. */
+    public Graph compiled(Mode mode) {
+        return program(mode).graph();
+    }
+
+    /** A fast pass: the named outputs ({@code cls.i}, {@code reg.i}) as row-major (H, W, C) arrays. */
+    public Map<String, float[]> fast(float[] input, BooleanSupplier cancelled) {
+        Program p = program(Mode.FAST);
+        Arena a = p.acquire();
+        try {
+            a.write(traced.input(), input);
+            p.run(a, null, cancelled);
+            return outputs(a);
+        } finally {
+            p.release(a);
+        }
+    }
+
+    /** An inspect pass: every value kept until the returned activations are closed. */
+    public Activations inspect(float[] input, ModuleListener listener, BooleanSupplier cancelled) {
+        Program p = program(Mode.INSPECT);
+        Arena a = p.acquire();
+        try {
+            a.write(traced.input(), input);
+            p.run(a, listener == null ? null : listener::onModule, cancelled);
+            return new Activations(p, a, outputs(a));
+        } catch (RuntimeException | Error e) {
+            p.release(a);
+            throw e;
+        }
+    }
+
+    private Map<String, float[]> outputs(Arena a) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Value> e : traced.outputs().entrySet()) {
+            out.put(e.getKey(), a.read(e.getValue()));
+        }
+        return out;
+    }
+
+    /** Native bytes per run of a mode (one arena). */
+    public long arenaBytes(Mode mode) {
+        return program(mode).arenaBytes();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (fast != null) {
+            fast.close();
+        }
+        if (inspect != null) {
+            inspect.close();
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package org.layerlens.engine.exec;
+
+import java.util.List;
+
+import org.layerlens.engine.graph.Activation;
+import org.layerlens.engine.graph.Op;
+import org.layerlens.engine.graph.Padding;
+import org.layerlens.engine.graph.Value;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.MaxPooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.scalar.Relu6;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Compiles ops into kernels over channels-last (NHWC) buffers with ND4J: 1x1 convolutions as one
+ * matrix product {@code [H*W, in] x [in, out]} (no layout change needed in NHWC), depthwise and
+ * other convolutions through ND4J's (oneDNN) NHWC ops, then bias, residual and activation in
+ * place. The only class besides {@link Arena} that calls ND4J's compute ops.
+ */
+final class Kernels {
+    private Kernels() {
+    }
+
+    static Kernel of(Op op) {
+        if (op instanceof Op.Conv c) {
+            return conv(c);
+        }
+        if (op instanceof Op.Affine a) {
+            return affine(a);
+        }
+        if (op instanceof Op.Act a) {
+            return arena -> act(arena.matrix(a.input()), arena.matrix(a.output()), a.activation());
+        }
+        if (op instanceof Op.Add a) {
+            return arena -> {
+                INDArray z = arena.matrix(a.output());
+                Nd4j.exec(new AddOp(arena.matrix(a.a()), arena.matrix(a.b()), z));
+                act(z, z, a.activation());
+            };
+        }
+        if (op instanceof Op.Mul m) {
+            return mul(m);
+        }
+        if (op instanceof Op.Concat c) {
+            return concat(c);
+        }
+        if (op instanceof Op.Pool p) {
+            return pool(p);
+        }
+        if (op instanceof Op.GlobalAvgPool g) {
+            return arena -> arena.matrix(g.input()).mean(arena.matrix(g.output()).reshape(g.input().channels()), 0);
+        }
+        if (op instanceof Op.Pad p) {
+            return pad(p);
+        }
+        if (op instanceof Op.Reshape) {
+            return arena -> { }; // the output shares the input's buffer
+        }
+        if (op instanceof Op.Softmax s) {
+            return arena -> Nd4j.exec(new SoftMax(arena.matrix(s.input()), arena.matrix(s.output()), 1));
+        }
+        if (op instanceof Op.Dense d) {
+            return dense(d);
+        }
+        throw new IllegalArgumentException("no kernel for " + op.getClass().getSimpleName() + " at " + op.path());
+    }
+
+    // ---------------------------------------------------------------- convolutions
+
+    private static Kernel conv(Op.Conv c) {
+        INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {1, c.out()}, 'c');
+        if (c.pointwise()) {
+            INDArray w = Nd4j.create(transposeOi(c.weight(), c.out(), c.in()), new long[] {c.in(), c.out()}, 'c');
+            return a -> {
+                INDArray z = a.matrix(c.output());
+                Nd4j.exec(new Mmul(a.matrix(c.input()), w, z, MMulTranspose.allFalse()));
+                epilogue(a, c, z, bias);
+            };
+        }
+        Conv2DConfig cfg = config(c);
+        if (c.depthwise()) {
+            INDArray w = Nd4j.create(depthwiseLayout(c), new long[] {c.kernelH(), c.kernelW(), c.in(),
+                    c.out() / c.in()}, 'c');
+            return a -> {
+                INDArray z = a.tensor(c.output());
+                Nd4j.exec(new DepthwiseConv2D(new INDArray[] {a.tensor(c.input()), w}, new INDArray[] {z}, cfg));
+                epilogue(a, c, a.matrix(c.output()), bias);
+            };
+        }
+        if (c.groups() != 1) {
+            throw new IllegalArgumentException(c.path() + ": grouped convolutions (groups " + c.groups()
+                    + ") other than depthwise are not supported");
+        }
+        INDArray w = Nd4j.create(yxio(c), new long[] {c.kernelH(), c.kernelW(), c.in(), c.out()}, 'c');
+        return a -> {
+            INDArray z = a.tensor(c.output());
+            Nd4j.exec(new Conv2D(new INDArray[] {a.tensor(c.input()), w}, new INDArray[] {z}, cfg));
+            epilogue(a, c, a.matrix(c.output()), bias);
+        };
+    }
+
+    /** Bias, fused residual, fused activation: in place on the output matrix. */
+    private static void epilogue(Arena a, Op.Conv c, INDArray z, INDArray bias) {
+        if (bias != null) {
+            z.addiRowVector(bias);
+        }
+        if (c.residual() != null) {
+            z.addi(a.matrix(c.residual()));
+        }
+        act(z, z, c.activation());
+    }
+
+    private static Conv2DConfig config(Op.Conv c) {
+        Padding p = c.padding();
+        boolean symmetric = p.symmetric();
+        return Conv2DConfig.builder()
+                .kH(c.kernelH()).kW(c.kernelW()).sH(c.strideH()).sW(c.strideW())
+                .pH(symmetric ? p.top() : 0).pW(symmetric ? p.left() : 0)
+                .dH(c.dilation()).dW(c.dilation())
+                .paddingMode(symmetric ? PaddingMode.VALID : PaddingMode.SAME)
+                .dataFormat("NHWC").weightsFormat(WeightsFormat.YXIO).build();
+    }
+
+    /** PyTorch {@code [out, in]} (1x1 kernel) -> {@code [in, out]}. */
+    static float[] transposeOi(float[] w, int out, int in) {
+        float[] t = new float[w.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                t[i * out + o] = w[o * in + i];
+            }
+        }
+        return t;
+    }
+
+    /** PyTorch {@code [C * m, 1, kh, kw]} -> ND4J's depthwise {@code [kh, kw, C, m]}. */
+    static float[] depthwiseLayout(Op.Conv c) {
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        int ch = c.in();
+        int m = c.out() / c.in();
+        float[] w = c.weight();
+        float[] t = new float[w.length];
+        for (int cc = 0; cc < ch; cc++) {
+            for (int j = 0; j < m; j++) {
+                for (int y = 0; y < kh; y++) {
+                    for (int x = 0; x < kw; x++) {
+                        t[((y * kw + x) * ch + cc) * m + j] = w[((cc * m + j) * kh + y) * kw + x];
+                    }
+                }
+            }
+        }
+        return t;
+    }
+
+    /** PyTorch {@code [out, in, kh, kw]} -> {@code [kh, kw, in, out]}. */
+    static float[] yxio(Op.Conv c) {
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        int in = c.in();
+        int out = c.out();
+        float[] w = c.weight();
+        float[] t = new float[w.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                for (int y = 0; y < kh; y++) {
+                    for (int x = 0; x < kw; x++) {
+                        t[((y * kw + x) * in + i) * out + o] = w[((o * in + i) * kh + y) * kw + x];
+                    }
+                }
+            }
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    private static Kernel affine(Op.Affine op) {
+        INDArray scale = Nd4j.create(op.scale(), new long[] {1, op.scale().length}, 'c');
+        INDArray shift = Nd4j.create(op.shift(), new long[] {1, op.shift().length}, 'c');
+        return a -> {
+            INDArray z = a.matrix(op.output());
+            Nd4j.exec(new BroadcastMulOp(a.matrix(op.input()), scale.reshape(op.scale().length), z, 1));
+            z.addiRowVector(shift);
+            act(z, z, op.activation());
+        };
+    }
+
+    /** {@code z = f(x)}; in place when z is x. */
+    static void act(INDArray x, INDArray z, Activation f) {
+        switch (f) {
+            case NONE -> {
+                if (x != z) {
+                    z.assign(x);
+                }
+            }
+            case RELU -> Nd4j.exec(new RectifiedLinear(x, z, 0.0));
+            case RELU6 -> Nd4j.exec(new Relu6(x, z));
+            case SIGMOID -> Nd4j.exec(new Sigmoid(x, z));
+            case HARDSIGMOID -> hardSigmoid(x, z);
+            case HARDSWISH -> {
+                if (x == z) {
+                    try (INDArray copy = x.dup()) {
+                        hardSigmoid(copy, z);
+                        z.muli(copy);
+                    }
+                } else {
+                    hardSigmoid(x, z);
+                    z.muli(x);
+                }
+            }
+        }
+    }
+
+    /** PyTorch's hardsigmoid: relu6(x + 3) / 6 (not Keras's 0.2x + 0.5). */
+    private static void hardSigmoid(INDArray x, INDArray z) {
+        Nd4j.exec(new ScalarAdd(x, null, z, 3.0));
+        Nd4j.exec(new Relu6(z, z));
+        Nd4j.exec(new ScalarMultiplication(z, null, z, 1.0 / 6.0));
+    }
+
+    private static Kernel mul(Op.Mul m) {
+        boolean perChannel = m.b().elements() == m.b().channels() && m.a().elements() != m.b().elements();
+        return a -> {
+            if (perChannel) {
+                Nd4j.exec(new BroadcastMulOp(a.matrix(m.a()), a.matrix(m.b()).reshape(m.b().channels()),
+                        a.matrix(m.output()), 1));
+            } else {
+                Nd4j.exec(new MulOp(a.matrix(m.a()), a.matrix(m.b()), a.matrix(m.output())));
+            }
+        };
+    }
+
+    private static Kernel concat(Op.Concat c) {
+        List<Value> parts = c.parts();
+        return a -> {
+            INDArray z = c.lastAxis() ? a.matrix(c.output()) : a.matrix(c.output());
+            long off = 0;
+            for (Value p : parts) {
+                INDArray src = a.matrix(p);
+                long n = c.lastAxis() ? p.channels() : src.size(0);
+                INDArray dst = c.lastAxis()
+                        ? z.get(NDArrayIndex.all(), NDArrayIndex.interval(off, off + n))
+                        : z.get(NDArrayIndex.interval(off, off + n), NDArrayIndex.all());
+                dst.assign(src);
+                off += n;
+            }
+        };
+    }
+
+    private static Kernel pool(Op.Pool p) {
+        Pooling2DConfig cfg = Pooling2DConfig.builder()
+                .kH(p.kernelH()).kW(p.kernelW()).sH(p.strideH()).sW(p.strideW())
+                .pH(p.padding().top()).pW(p.padding().left()).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).isNHWC(true)
+                .type(p.max() ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG)
+                .divisor(Pooling2D.Divisor.EXCLUDE_PADDING).build();
+        return a -> {
+            INDArray x = a.tensor(p.input());
+            INDArray z = a.tensor(p.output());
+            if (p.max()) {
+                Nd4j.exec(new MaxPooling2D(x, z, cfg));
+            } else {
+                Nd4j.exec(new AvgPooling2D(x, z, cfg));
+            }
+        };
+    }
+
+    private static Kernel pad(Op.Pad p) {
+        Padding q = p.padding();
+        Value in = p.input();
+        return a -> {
+            INDArray z = a.tensor(p.output());
+            z.assign(p.value());
+            z.get(NDArrayIndex.all(), NDArrayIndex.interval(q.top(), q.top() + in.height()),
+                    NDArrayIndex.interval(q.left(), q.left() + in.width()), NDArrayIndex.all()).assign(a.tensor(in));
+        };
+    }
+
+    private static Kernel dense(Op.Dense d) {
+        int in = d.input().channels();
+        int out = d.output().channels();
+        INDArray w = Nd4j.create(transposeOi(d.weight(), out, in), new long[] {in, out}, 'c');
+        INDArray bias = d.bias() == null ? null : Nd4j.create(d.bias(), new long[] {1, out}, 'c');
+        return a -> {
+            INDArray z = a.matrix(d.output());
+            Nd4j.exec(new Mmul(a.matrix(d.input()), w, z, MMulTranspose.allFalse()));
+            if (bias != null) {
+                z.addiRowVector(bias);
+            }
+            act(z, z, d.activation());
+        };
+    }
+
+    static DataType type() {
+        return DataType.FLOAT;
+    }
+}

@@ -1,7 +1,0 @@
-package org.layerlens.engine.exec;
-
-/** Receives one event per module, children before their parents, in execution order. */
-@FunctionalInterface
-public interface ModuleObserver {
-    void onModule(ModuleEvent event);
-}

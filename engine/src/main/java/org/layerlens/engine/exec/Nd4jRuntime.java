@@ -1,0 +1,59 @@
+package org.layerlens.engine.exec;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * ND4J's process-wide settings: quiet start-up and the number of threads its ops and BLAS use.
+ * The thread count is the user's choice ({@code --threads}, the window's settings) or the
+ * machine's physical cores; it is set here, after the native library has loaded, so no relaunch
+ * with OMP_NUM_THREADS is needed.
+ */
+public final class Nd4jRuntime {
+    private static volatile boolean started;
+    private static volatile int threads = defaultThreads();
+
+    private Nd4jRuntime() {
+    }
+
+    /** Physical cores when the OS tells them (Linux: distinct core ids), else the logical count. */
+    public static int defaultThreads() {
+        String env = System.getenv("OMP_NUM_THREADS");
+        if (env != null && env.matches("\\d+") && Integer.parseInt(env) > 0) {
+            return Integer.parseInt(env);
+        }
+        return PhysicalCores.count();
+    }
+
+    /** Sets how many threads each ND4J op may use (1 .. 256). */
+    public static synchronized void setThreads(int n) {
+        if (n < 1 || n > 256) {
+            throw new IllegalArgumentException("threads must be between 1 and 256, not " + n);
+        }
+        threads = n;
+        if (started) {
+            apply();
+        }
+    }
+
+    public static int threads() {
+        return threads;
+    }
+
+    static synchronized void init() {
+        if (started) {
+            return;
+        }
+        if (System.getProperty("org.nd4j.log.initialization") == null) {
+            System.setProperty("org.nd4j.log.initialization", "false");
+        }
+        Nd4j.create(1).close(); // loads the backend
+        started = true;
+        apply();
+    }
+
+    private static void apply() {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+}

@@ -1,0 +1,147 @@
+package org.layerlens.engine.exec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.BooleanSupplier;
+
+import org.layerlens.engine.graph.Graph;
+import org.layerlens.engine.graph.Op;
+import org.layerlens.engine.graph.Value;
+
+/**
+ * A graph compiled for one mode: its ops as kernels (weights converted once), the buffer plan,
+ * and when each module's output is ready. Immutable and shared by every run on every thread; the
+ * mutable part of a run is an {@link Arena}, taken from the program's pool and given back.
+ */
+final class Program implements AutoCloseable {
+    /** Receives each module's output as soon as it exists (children before parents). */
+    interface Listener {
+        void onModule(Graph.ModuleRun run, long nanos);
+    }
+
+    private final Graph graph;
+    private final Mode mode;
+    private final Kernel[] kernels;
+    private final Plan plan;
+    private final Value[] values;
+    /** Module runs whose output is ready after op i (index i + 1; index 0: before any op). */
+    private final List<List<Graph.ModuleRun>> ready;
+    /** For each module run, the ops it owns (its own and its descendants'), to sum their time. */
+    private final Map<Graph.ModuleRun, int[]> owned = new HashMap<>();
+    private final ConcurrentLinkedDeque<Arena> idle = new ConcurrentLinkedDeque<>();
+    private final int maxIdle;
+
+    Program(Graph traced, Mode mode) {
+        Graph g = Lowering.lower(traced);
+        if (mode == Mode.FAST) {
+            g = Fusion.fuse(g);
+        }
+        this.graph = g;
+        this.mode = mode;
+        this.kernels = new Kernel[g.ops().size()];
+        for (int i = 0; i < kernels.length; i++) {
+            kernels[i] = Kernels.of(g.ops().get(i));
+        }
+        this.plan = Plan.of(g, mode);
+        this.values = new Value[g.valueCount()];
+        values[g.input().id()] = g.input();
+        for (Op op : g.ops()) {
+            values[op.output().id()] = op.output();
+        }
+        this.ready = new ArrayList<>();
+        for (int i = 0; i <= kernels.length; i++) {
+            ready.add(new ArrayList<>());
+        }
+        if (mode == Mode.INSPECT) {
+            for (Graph.ModuleRun m : g.modules()) {
+                int p = g.producerOf(m.output());
+                if (values[m.output().id()] != null) {
+                    ready.get(p + 1).add(m);
+                    owned.put(m, ownedOps(g, m.path()));
+                }
+            }
+        }
+        this.maxIdle = mode == Mode.FAST ? Math.max(2, Runtime.getRuntime().availableProcessors()) : 2;
+    }
+
+    private static int[] ownedOps(Graph g, String path) {
+        List<Integer> l = new ArrayList<>();
+        for (int i = 0; i < g.ops().size(); i++) {
+            String p = g.ops().get(i).path();
+            if (path.isEmpty() || p.equals(path) || p.startsWith(path + ".")) {
+                l.add(i);
+            }
+        }
+        return l.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    Graph graph() {
+        return graph;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    Arena acquire() {
+        Arena a = idle.pollFirst();
+        return a != null ? a : new Arena(plan, values);
+    }
+
+    void release(Arena a) {
+        if (idle.size() < maxIdle) {
+            idle.addFirst(a);
+        } else {
+            a.close();
+        }
+    }
+
+    /** Runs every op on {@code arena}, whose input is already written; stops at a module boundary if cancelled. */
+    void run(Arena arena, Listener listener, BooleanSupplier cancelled) {
+        long[] nanos = listener == null ? null : new long[kernels.length];
+        if (listener != null) {
+            fire(0, listener, nanos);
+        }
+        for (int i = 0; i < kernels.length; i++) {
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new CancelledException();
+            }
+            long t0 = System.nanoTime();
+            kernels[i].run(arena);
+            if (listener != null) {
+                nanos[i] = System.nanoTime() - t0;
+                fire(i + 1, listener, nanos);
+            }
+        }
+    }
+
+    private void fire(int at, Listener listener, long[] nanos) {
+        for (Graph.ModuleRun m : ready.get(at)) {
+            long t = 0;
+            for (int op : owned.get(m)) {
+                t += nanos[op];
+            }
+            listener.onModule(m, t);
+        }
+    }
+
+    /** Native bytes one arena of this program holds. */
+    long arenaBytes() {
+        long n = 0;
+        for (long s : plan.slotSizes()) {
+            n += 4 * Math.max(1, s);
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        Arena a;
+        while ((a = idle.pollFirst()) != null) {
+            a.close();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.layerlens.engine.graph;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Receptive fields computed from the graph itself (kernel sizes, strides, paddings and dilations
+ * of every op on the way from the input; no table per architecture). Per value and axis the field
+ * of output index {@code i} is the input interval {@code [lo + i * jump, hi + i * jump]} (pixel
+ * indices of the network input, inclusive, possibly beyond its edges where padding was read).
+ * Where two paths meet (add, concat, multiply) the field is their union. A global pooling makes
+ * the field the whole input (squeeze-excite blocks see everything).
+ */
+public final class ReceptiveField {
+    /** One axis: field of index i is [lo + i * jump, hi + i * jump]; {@code global} covers the input. */
+    public record Axis(long lo, long hi, long jump, boolean global) {
+        public long size() {
+            return hi - lo + 1;
+        }
+
+        public long[] interval(int i, int inputSize) {
+            return global ? new long[] {0, inputSize - 1} : new long[] {lo + i * jump, hi + i * jump};
+        }
+
+        Axis through(int kernel, int stride, int padBefore, int dilation) {
+            if (global) {
+                return this;
+            }
+            long span = (long) (kernel - 1) * dilation;
+            return new Axis(lo - padBefore * jump, hi + (span - padBefore) * jump, jump * stride, false);
+        }
+
+        Axis union(Axis o) {
+            if (global || o.global) {
+                return new Axis(0, 0, 1, true);
+            }
+            if (o.jump != jump) {
+                // maps of different strides meet only in graphs we do not build; be conservative
+                return new Axis(Math.min(lo, o.lo), Math.max(hi, o.hi), Math.max(jump, o.jump), false);
+            }
+            return new Axis(Math.min(lo, o.lo), Math.max(hi, o.hi), jump, false);
+        }
+    }
+
+    /** Both axes of one value's field. */
+    public record Field(Axis rows, Axis cols) {
+        public long[] box(int row, int col, int inputH, int inputW) {
+            long[] r = rows.interval(row, inputH);
+            long[] c = cols.interval(col, inputW);
+            return new long[] {c[0], r[0], c[1], r[1]};
+        }
+    }
+
+    private final Map<Integer, Field> fields = new HashMap<>();
+
+    private ReceptiveField() {
+    }
+
+    public static ReceptiveField of(Graph g) {
+        ReceptiveField rf = new ReceptiveField();
+        Axis unit = new Axis(0, 0, 1, false);
+        rf.fields.put(g.input().id(), new Field(unit, unit));
+        for (Op op : g.ops()) {
+            rf.fields.put(op.output().id(), rf.through(op));
+        }
+        return rf;
+    }
+
+    private Field through(Op op) {
+        if (op instanceof Op.Conv c) {
+            Field in = fields.get(c.input().id());
+            Field f = new Field(in.rows().through(c.kernelH(), c.strideH(), c.padding().top(), c.dilation()),
+                    in.cols().through(c.kernelW(), c.strideW(), c.padding().left(), c.dilation()));
+            return c.residual() == null ? f : union(f, fields.get(c.residual().id()));
+        }
+        if (op instanceof Op.Pool p) {
+            Field in = fields.get(p.input().id());
+            return new Field(in.rows().through(p.kernelH(), p.strideH(), p.padding().top(), 1),
+                    in.cols().through(p.kernelW(), p.strideW(), p.padding().left(), 1));
+        }
+        if (op instanceof Op.Pad p) {
+            Field in = fields.get(p.input().id());
+            return new Field(in.rows().through(1, 1, p.padding().top(), 1),
+                    in.cols().through(1, 1, p.padding().left(), 1));
+        }
+        if (op instanceof Op.GlobalAvgPool || op instanceof Op.Dense) {
+            Axis g = new Axis(0, 0, 1, true);
+            return new Field(g, g);
+        }
+        Field f = null;
+        for (Value v : op.inputs()) {
+            Field in = fields.get(v.id());
+            f = f == null ? in : union(f, in);
+        }
+        return f;
+    }
+
+    private static Field union(Field a, Field b) {
+        return new Field(a.rows().union(b.rows()), a.cols().union(b.cols()));
+    }
+
+    public Field of(Value v) {
+        return fields.get(v.id());
+    }
+}

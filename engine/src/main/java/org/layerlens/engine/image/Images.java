@@ -1,0 +1,106 @@
+package org.layerlens.engine.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.opencv.core.Mat;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * Reads images with OpenCV (jpg, png, bmp, tiff, webp, ...) as 8-bit RGB; grayscale and alpha
+ * become RGB. Photos larger than {@link #MAX_PIXELS} are shrunk while decoding (OpenCV's reduced
+ * decoders, then an area resize), so a 48-megapixel photo never exists at full size in memory
+ * more than once, inside OpenCV's decoder.
+ */
+public final class Images {
+    /** Largest image kept: 16 megapixels (4096 x 4096). Networks see 300 or 512 pixels. */
+    public static final long MAX_PIXELS = 16L << 20;
+
+    private Images() {
+    }
+
+    public static LoadedImage read(Path file) throws IOException {
+        OpenCv.load();
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such file");
+        }
+        int reduce = reduction(file);
+        Mat bgr = Imgcodecs.imread(file.toAbsolutePath().toString(), reduce == 1 ? Imgcodecs.IMREAD_COLOR
+                : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4
+                : Imgcodecs.IMREAD_REDUCED_COLOR_8);
+        try {
+            if (bgr.empty()) {
+                throw new IOException(file + ": not an image OpenCV can read (jpg, png, bmp, tiff, webp, ...)");
+            }
+            // not the header's size: OpenCV applies the EXIF orientation, which may swap the axes
+            int origW = bgr.cols() * reduce;
+            int origH = bgr.rows() * reduce;
+            long pixels = (long) bgr.cols() * bgr.rows();
+            if (pixels > MAX_PIXELS) {
+                double s = Math.sqrt((double) MAX_PIXELS / pixels);
+                Mat small = new Mat();
+                Imgproc.resize(bgr, small, new org.opencv.core.Size(Math.max(1, Math.round(bgr.cols() * s)),
+                        Math.max(1, Math.round(bgr.rows() * s))), 0, 0, Imgproc.INTER_AREA);
+                bgr.release();
+                bgr = small;
+            }
+            Mat rgb = new Mat();
+            Imgproc.cvtColor(bgr, rgb, Imgproc.COLOR_BGR2RGB);
+            byte[] px = new byte[(int) (rgb.total() * 3)];
+            rgb.get(0, 0, px);
+            LoadedImage img = new LoadedImage(file, rgb.cols(), rgb.rows(), px, origW, origH);
+            rgb.release();
+            return img;
+        } finally {
+            bgr.release();
+        }
+    }
+
+    /**
+     * The width and height in the file's header (javax.imageio: JPEG, PNG, BMP, GIF), without
+     * decoding the pixels; null when no reader knows the format.
+     */
+    static int[] dimensions(Path file) {
+        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                return null;
+            }
+            var readers = javax.imageio.ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            javax.imageio.ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                return new int[] {r.getWidth(0), r.getHeight(0)};
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * 1, 2, 4 or 8: how much OpenCV may shrink a JPEG while decoding it (DCT scaling) so that it
+     * still has at least {@link #MAX_PIXELS}; a 48-megapixel photo then never exists at full size.
+     */
+    static int reduction(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!(n.endsWith(".jpg") || n.endsWith(".jpeg"))) {
+            return 1;
+        }
+        int[] d = dimensions(file);
+        if (d == null) {
+            return 1;
+        }
+        long pixels = (long) d[0] * d[1];
+        int r = 1;
+        while (r < 8 && pixels / ((long) (2 * r) * (2 * r)) >= MAX_PIXELS) {
+            r *= 2;
+        }
+        return r;
+    }
+}
