@@ -361,7 +361,9 @@ class Interpreter:
             f = {"ADD": np.add, "SUB": np.subtract, "MUL": np.multiply}[n]
             return _act(f(ins[0], ins[1]).astype(np.float32), o["activation"])
         if n == "CONCATENATION":
-            return _act(np.concatenate(ins, axis=o["axis"]), o["activation"])
+            if o["activation"] != "NONE":  # TFLite's kernel refuses it (concatenation.cc Prepare)
+                raise ValueError(f"op {op.index}: CONCATENATION with fused {o['activation']}")
+            return np.concatenate(ins, axis=o["axis"])
         if n == "RESHAPE":
             if len(ins) > 1 and ins[1] is not None:
                 shape = [int(v) for v in ins[1].reshape(-1)]
