@@ -79,6 +79,9 @@ public final class Model {
     /** Reads a model file in any format LayerLens knows (and optionally a labels file); never runs code from it. */
     public static Model open(Path file, Path labelsFile) throws IOException {
         ModelFormat.Opened o = ModelFormats.open(file);
+        if (o.built() != null) {
+            return built(file, labelsFile, o);
+        }
         StateDict sd = o.stateDict();
         ArchitectureSpec spec;
         int classes;
@@ -105,6 +108,21 @@ public final class Model {
                     + file.getFileName() + " has " + classes + " classes");
         }
         return of(spec, tree, classes, file.getFileName().toString(), file, labels, notes, o.notComparable());
+    }
+
+    private static Model built(Path file, Path labelsFile, ModelFormat.Opened o) throws IOException {
+        ModelFormat.Built b = o.built();
+        List<String> notes = new ArrayList<>();
+        notes.add("recognised " + b.spec().name() + " with " + b.classes() + " classes");
+        notes.addAll(o.notes());
+        List<String> labels = labelsFile != null ? Labels.read(labelsFile, notes)
+                : !b.labels().isEmpty() ? b.labels() : b.spec().defaultLabels().apply(b.classes());
+        if (labels.size() != b.classes()) {
+            throw new CheckpointException(labelsFile != null ? labelsFile : file, "has " + labels.size()
+                    + " labels (with BACKGROUND) but " + file.getFileName() + " has " + b.classes() + " classes");
+        }
+        return of(b.spec(), b.tree(), b.classes(), file.getFileName().toString(), file, labels, notes,
+                o.notComparable());
     }
 
     /** The same model under another display name (bundled models); shares the compiled programs. */
