@@ -46,6 +46,8 @@ public final class Model {
     private final List<String> labels;
     private final List<String> notes;
     private final Set<String> notComparable;
+    private final ReceptiveField fields;
+    private final Map<String, Long> macs;
 
     private Model(ArchitectureSpec spec, Detector tree, int classes, Graph graph, Executor executor, String name,
                   Path source, List<String> labels, List<String> notes, Set<String> notComparable) {
@@ -63,6 +65,8 @@ public final class Model {
         graph.outputs().forEach((k, v) -> regShapes.put(k, v.dims()));
         this.layout = HeadLayout.of(regShapes);
         ReceptiveField rf = ReceptiveField.of(graph);
+        this.fields = rf;
+        this.macs = graph.macsByModule();
         this.headFields = new ReceptiveField.Field[layout.heads().size()];
         for (int i = 0; i < headFields.length; i++) {
             headFields[i] = rf.of(graph.outputs().get("reg." + i));
@@ -128,6 +132,29 @@ public final class Model {
     /** The same model under another display name (bundled models); shares the compiled programs. */
     public Model named(String newName) {
         return new Model(spec, tree, classes, graph, executor, newName, source, labels, notes, notComparable);
+    }
+
+    /** Shape, parameters, multiply-adds and receptive field of the module at {@code path}. */
+    public ModuleInfo info(String path) {
+        org.layerlens.engine.nn.Module m = tree.find(path);
+        if (m == null) {
+            throw new IllegalArgumentException("no module '" + path + "' in " + name);
+        }
+        Graph.ModuleRun run = graph.module(path);
+        long total = path.isEmpty() ? graph.totalMacs() : macs.getOrDefault(path, 0L);
+        if (run == null) {
+            return new ModuleInfo(path, m.typeName(), null, m.parameterCount(), total, 0, 0, false);
+        }
+        ReceptiveField.Field f = fields.of(run.output());
+        boolean global = f.rows().global() || f.cols().global();
+        long rows = f.rows().global() ? inputSize() : f.rows().size();
+        long cols = f.cols().global() ? inputSize() : f.cols().size();
+        return new ModuleInfo(path, m.typeName(), run.output().chw(), m.parameterCount(), total, rows, cols, global);
+    }
+
+    /** The receptive field of every value (explain, heatmap cell marking). */
+    public ReceptiveField receptiveFields() {
+        return fields;
     }
 
     public ArchitectureSpec spec() {
