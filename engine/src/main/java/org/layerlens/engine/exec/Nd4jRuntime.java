@@ -51,9 +51,15 @@ public final class Nd4jRuntime {
         apply();
     }
 
+    /**
+     * libnd4j has three thread pools: its own (maxThreads), OpenMP regions in some ops, and
+     * OpenBLAS. All three are set: OpenMP left at its default spins a thread per core, which on
+     * a loaded machine stalled each op for milliseconds.
+     */
     private static void apply() {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 }

@@ -1,0 +1,97 @@
+package org.layerlens.bench;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.Model;
+import org.layerlens.engine.exec.Nd4jRuntime;
+import org.layerlens.engine.image.Images;
+import org.layerlens.engine.image.LoadedImage;
+
+/**
+ * LayerLens's fast and inspect passes against ONNX Runtime (CPU) on the same weights (a .pth and
+ * its ONNX export), the same input and the same thread count, interleaved in one run so that a
+ * noisy machine slows all three alike; prints medians and the ratios. A benchmark, never a test.
+ *
+ * <pre>java -cp bench/target/layerlens-bench-*.jar:bench/target/lib/* org.layerlens.bench.OrtComparison \
+ *   MODEL.pth MODEL.onnx IMAGE THREADS ITERATIONS</pre>
+ */
+public final class OrtComparison {
+    private OrtComparison() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        Path pth = Path.of(a[0]);
+        Path onnx = Path.of(a[1]);
+        LoadedImage img = Images.read(Path.of(a[2]));
+        int threads = Integer.parseInt(a[3]);
+        int n = Integer.parseInt(a[4]);
+        Nd4jRuntime.setThreads(threads);
+        Model m = Model.open(pth, null);
+        float[] hwc = m.input(img);
+        int s = m.inputSize();
+        float[] nchw = new float[hwc.length];
+        for (int i = 0; i < s * s; i++) {
+            for (int c = 0; c < 3; c++) {
+                nchw[c * s * s + i] = hwc[i * 3 + c];
+            }
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions opt = new OrtSession.SessionOptions();
+        opt.setIntraOpNumThreads(threads);
+        opt.setInterOpNumThreads(1);
+        opt.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession session = env.createSession(onnx.toString(), opt);
+             OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] {1, 3, s, s})) {
+            String input = session.getInputNames().iterator().next();
+            Map<String, OnnxTensor> feed = Map.of(input, x);
+            double[] fast = new double[n];
+            double[] inspect = new double[n];
+            double[] ort = new double[n];
+            for (int i = -10; i < n; i++) {
+                long t0 = System.nanoTime();
+                m.detectInput(hwc, img);
+                long t1 = System.nanoTime();
+                try (Inspection ins = m.inspectInput(hwc, img, null, null)) {
+                    // every module's output kept until here
+                }
+                long t2 = System.nanoTime();
+                try (OrtSession.Result r = session.run(feed)) {
+                    // outputs: scores, boxes
+                }
+                long t3 = System.nanoTime();
+                if (i >= 0) {
+                    fast[i] = (t1 - t0) / 1e6;
+                    inspect[i] = (t2 - t1) / 1e6;
+                    ort[i] = (t3 - t2) / 1e6;
+                }
+            }
+            double f = median(fast);
+            double in = median(inspect);
+            double o = median(ort);
+            System.out.printf(Locale.ROOT, "%s (%s), %d threads, %d iterations (interleaved, after 10 warm-up)%n",
+                    pth.getFileName(), m.spec().name(), threads, n);
+            System.out.printf(Locale.ROOT, "LayerLens fast pass   median %7.2f ms (min %.2f)%n", f, min(fast));
+            System.out.printf(Locale.ROOT, "LayerLens inspect     median %7.2f ms (min %.2f)%n", in, min(inspect));
+            System.out.printf(Locale.ROOT, "ONNX Runtime 1.20 CPU median %7.2f ms (min %.2f)%n", o, min(ort));
+            System.out.printf(Locale.ROOT, "ratio fast / ONNX Runtime: %.2f   inspect / fast: %.2f%n", f / o, in / f);
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
+    }
+}
