@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -48,20 +47,24 @@ final class DetectCommand implements Command {
         String json = a.get("json");
         boolean quiet = "-".equals(json);
         List<Path> paths = Context.images(a.all("image"));
-        List<String> skipped = new ArrayList<>();
+        if (paths.size() == 1) {
+            Images.read(paths.get(0)); // one image named alone that cannot be read is the error itself
+        }
+        record Found(LoadedImage image, List<Detection> detections) {
+        }
+        ImageBatch.Result<Found> r = ImageBatch.run(c, paths,
+                img -> new Found(img, m.detect(img).detections(threshold, iou, m.candidates())));
+        List<String> skipped = r.skipped();
         JsonArray results = new JsonArray();
-        for (Path p : paths) {
-            // one image named alone that cannot be read is the error itself; in a batch it is skipped
-            LoadedImage img = paths.size() == 1 ? Images.read(p) : c.readOrWarn(p, skipped);
-            if (img == null) {
+        for (Found f : r.results()) {
+            if (f == null) {
                 continue;
             }
-            List<Detection> dets = m.detect(img).detections(threshold, iou, m.candidates());
-            results.add(DetectionsJson.toObject(img, dets));
+            results.add(DetectionsJson.toObject(f.image(), f.detections()));
             if (!quiet) {
-                c.out.printf(Locale.ROOT, "%s (%dx%d): %d detection(s)%n", p, img.originalWidth(),
-                        img.originalHeight(), dets.size());
-                for (Detection d : dets) {
+                c.out.printf(Locale.ROOT, "%s (%dx%d): %d detection(s)%n", f.image().source(),
+                        f.image().originalWidth(), f.image().originalHeight(), f.detections().size());
+                for (Detection d : f.detections()) {
                     c.out.printf(Locale.ROOT, "  %-12s %.3f  %s%n", d.label(), d.score(), d.box());
                 }
             }

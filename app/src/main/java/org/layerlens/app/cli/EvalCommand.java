@@ -12,7 +12,7 @@ import java.util.Set;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.eval.VocAnnotation;
 import org.layerlens.engine.eval.VocEval;
-import org.layerlens.engine.image.LoadedImage;
+import org.layerlens.engine.api.Detection;
 
 /** {@code eval}: VOC mAP@0.5 (all-point) over images with Pascal VOC .xml files beside them. */
 final class EvalCommand implements Command {
@@ -42,27 +42,32 @@ final class EvalCommand implements Command {
         List<String> classes = m.labels().subList(1, m.labels().size());
         VocEval ev = new VocEval(classes);
         List<String> skipped = new ArrayList<>();
-        Set<String> truthClasses = new HashSet<>();
-        int n = 0;
+        List<Path> images = new ArrayList<>();
+        List<VocAnnotation> annotations = new ArrayList<>();
         for (Path img : Context.images(List.of(dir.toString()))) {
             Path xml = img.resolveSibling(img.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".xml");
             if (!Files.isRegularFile(xml)) {
                 continue;
             }
-            VocAnnotation ann;
             try {
-                ann = VocAnnotation.read(xml);
+                annotations.add(VocAnnotation.read(xml));
+                images.add(img);
             } catch (IOException e) {
                 c.err.println("layerlens: warning: " + Context.oneLine(e) + "; skipped");
                 skipped.add(xml.toString());
+            }
+        }
+        ImageBatch.Result<List<Detection>> r = ImageBatch.run(c, images,
+                li -> m.detect(li).detections(threshold, m.defaultIou(), m.candidates()));
+        Set<String> truthClasses = new HashSet<>();
+        int n = 0;
+        for (int i = 0; i < images.size(); i++) {
+            List<Detection> dets = r.results().get(i);
+            if (dets == null) {
                 continue;
             }
-            LoadedImage li = c.readOrWarn(img, skipped);
-            if (li == null) {
-                continue;
-            }
-            ann.objects().forEach(b -> truthClasses.add(b.name()));
-            ev.add(ann.objects(), m.detect(li).detections(threshold, m.defaultIou(), m.candidates()));
+            annotations.get(i).objects().forEach(b -> truthClasses.add(b.name()));
+            ev.add(annotations.get(i).objects(), dets);
             n++;
         }
         if (n == 0) {
