@@ -267,4 +267,5 @@ def build(arch, num_classes):
         return SSDv1(num_classes, lite=False)
     if arch == "mb1-ssd-lite":
         return SSDv1(num_classes, lite=True)
-    raise ValueError(arch)
+    import archs  # vgg16-ssd, mb3-large-ssd-lite, mb3-small-ssd-lite, sq-ssd-lite
+    return archs.build(arch, num_classes)
