@@ -24,7 +24,7 @@ public final class Activations implements AutoCloseable {
         if (arena == null) {
             throw new IllegalStateException("the inspection was closed");
         }
-        return arena.read(v);
+        return program.read(arena, v);
     }
 
     /** The graph's named outputs (the heads' raw maps). */

@@ -45,11 +45,10 @@ final class Kernels {
         if (op instanceof Op.Conv c) {
             return conv(c);
         }
-        if (op instanceof Op.Affine a) {
-            return affine(a);
-        }
-        if (op instanceof Op.Act a) {
-            return arena -> act(arena.matrix(a.input()), arena.matrix(a.output()), a.activation());
+        if (recomputable(op)) {
+            Elementwise f = elementwise(op);
+            Value in = op.inputs().get(0);
+            return arena -> f.apply(arena.matrix(in), arena.matrix(op.output()));
         }
         if (op instanceof Op.Add a) {
             return arena -> {
@@ -194,14 +193,32 @@ final class Kernels {
 
     // ---------------------------------------------------------------- elementwise
 
-    private static Kernel affine(Op.Affine op) {
-        INDArray scale = Nd4j.create(op.scale(), new long[] {1, op.scale().length}, 'c');
-        INDArray shift = Nd4j.create(op.shift(), new long[] {1, op.shift().length}, 'c');
-        return a -> {
-            INDArray z = a.matrix(op.output());
-            Nd4j.exec(new BroadcastMulOp(a.matrix(op.input()), scale.reshape(op.scale().length), z, 1));
+    /** A single-input elementwise op on {@code [rows, C]} matrices: {@code z = f(x)}, z may be x. */
+    @FunctionalInterface
+    interface Elementwise {
+        void apply(INDArray x, INDArray z);
+    }
+
+    /**
+     * Whether an op's output is cheap to compute again from its input (a batch norm's affine map,
+     * an activation): the inspect pass keeps such outputs only until their readers have run and
+     * recomputes them, with this same arithmetic, when one is asked for.
+     */
+    static boolean recomputable(Op op) {
+        return op instanceof Op.Affine || op instanceof Op.Act;
+    }
+
+    static Elementwise elementwise(Op op) {
+        if (op instanceof Op.Act a) {
+            return (x, z) -> act(x, z, a.activation());
+        }
+        Op.Affine af = (Op.Affine) op;
+        INDArray scale = Nd4j.create(af.scale(), new long[] {af.scale().length}, 'c');
+        INDArray shift = Nd4j.create(af.shift(), new long[] {1, af.shift().length}, 'c');
+        return (x, z) -> {
+            Nd4j.exec(new BroadcastMulOp(x, scale, z, 1));
             z.addiRowVector(shift);
-            act(z, z, op.activation());
+            act(z, z, af.activation());
         };
     }
 

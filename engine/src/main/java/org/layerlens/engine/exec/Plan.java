@@ -9,13 +9,15 @@ import org.layerlens.engine.graph.Op;
 import org.layerlens.engine.graph.Value;
 
 /**
- * Which buffer each value of a program lives in. Inspect: every value its own buffer (all are
- * kept). Fast: a buffer is free again after the last reader of what it holds and is reused by the
- * next value (the smallest free buffer that fits, else the largest, grown); an activation, batch
- * norm or add whose input dies with it writes over that input; a reshape shares its input's
- * buffer. The graph's outputs (the heads) live until the end.
+ * Which buffer each value of a program lives in. A buffer is free again after the last reader of
+ * what it holds and is reused by the next value (the smallest free buffer that fits, else the
+ * largest, grown); an activation, batch norm or add whose input dies with it writes over that
+ * input; a reshape shares its input's buffer; the graph's outputs (the heads) live until the end.
+ * Inspect: every value is kept in a buffer of its own, except the outputs of cheap elementwise
+ * ops ({@link Kernels#recomputable}), which are computed again from their kept input when asked
+ * for: they would double the memory a pass writes, and writing it costs more than computing it.
  */
-record Plan(int[] slotOf, long[] slotSizes) {
+record Plan(int[] slotOf, long[] slotSizes, boolean[] kept) {
 
     static Plan of(Graph g, Mode mode) {
         int[] slotOf = new int[g.valueCount()];
@@ -23,9 +25,11 @@ record Plan(int[] slotOf, long[] slotSizes) {
         List<Long> sizes = new ArrayList<>();
         List<Integer> until = new ArrayList<>();
         int[] lastUse = lastUses(g);
+        boolean[] kept = new boolean[g.valueCount()];
+        kept[g.input().id()] = mode == Mode.INSPECT;
         slotOf[g.input().id()] = 0;
         sizes.add(g.input().elements());
-        until.add(lastUse[g.input().id()]);
+        until.add(mode == Mode.INSPECT ? Integer.MAX_VALUE : lastUse[g.input().id()]);
         List<Op> ops = g.ops();
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
@@ -35,10 +39,12 @@ record Plan(int[] slotOf, long[] slotSizes) {
             if (op instanceof Op.Reshape r) {
                 s = slotOf[r.input().id()];
                 until.set(s, Math.max(until.get(s), need));
-            } else if (mode == Mode.INSPECT) {
+                kept[out.id()] = kept[r.input().id()];
+            } else if (mode == Mode.INSPECT && !Kernels.recomputable(op)) {
                 s = sizes.size();
                 sizes.add(out.elements());
                 until.add(Integer.MAX_VALUE);
+                kept[out.id()] = true;
             } else {
                 Value over = overwritable(op);
                 if (over != null && until.get(slotOf[over.id()]) == i) {
@@ -54,7 +60,7 @@ record Plan(int[] slotOf, long[] slotSizes) {
         for (int i = 0; i < sz.length; i++) {
             sz[i] = sizes.get(i);
         }
-        return new Plan(slotOf, sz);
+        return new Plan(slotOf, sz, kept);
     }
 
     /** For each value, the index of the last op reading it; the graph's outputs: past the end. */

@@ -10,6 +10,8 @@ import java.util.function.BooleanSupplier;
 import org.layerlens.engine.graph.Graph;
 import org.layerlens.engine.graph.Op;
 import org.layerlens.engine.graph.Value;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A graph compiled for one mode: its ops as kernels (weights converted once), the buffer plan,
@@ -32,6 +34,9 @@ final class Program implements AutoCloseable {
     /** For each module run, the ops it owns (its own and its descendants'), to sum their time. */
     private final Map<Graph.ModuleRun, int[]> owned = new HashMap<>();
     private final ConcurrentLinkedDeque<Arena> idle = new ConcurrentLinkedDeque<>();
+    /** For values the plan does not keep: the elementwise op that computes them from their input. */
+    private final Map<Integer, Op> recompute = new HashMap<>();
+    private final Map<Integer, Kernels.Elementwise> recomputeFn = new HashMap<>();
     private final int maxIdle;
 
     Program(Graph traced, Mode mode) {
@@ -50,6 +55,12 @@ final class Program implements AutoCloseable {
         values[g.input().id()] = g.input();
         for (Op op : g.ops()) {
             values[op.output().id()] = op.output();
+        }
+        for (Op op : g.ops()) {
+            if (!plan.kept()[op.output().id()] && mode == Mode.INSPECT && Kernels.recomputable(op)) {
+                recompute.put(op.output().id(), op);
+                recomputeFn.put(op.output().id(), Kernels.elementwise(op));
+            }
         }
         this.ready = new ArrayList<>();
         for (int i = 0; i <= kernels.length; i++) {
@@ -126,6 +137,40 @@ final class Program implements AutoCloseable {
             }
             listener.onModule(m, t);
         }
+    }
+
+    /**
+     * A value of a finished inspect pass as floats (H, W, C): read from its buffer when the plan
+     * kept it, else computed again from its input by the same elementwise arithmetic the pass used.
+     */
+    float[] read(Arena a, Value v) {
+        if (plan.kept()[v.id()]) {
+            return a.read(v);
+        }
+        INDArray m = materialize(a, v);
+        try {
+            return m.data().asFloat();
+        } finally {
+            m.close();
+        }
+    }
+
+    /** A fresh [rows, C] array holding a value the plan did not keep (the caller closes it). */
+    private INDArray materialize(Arena a, Value v) {
+        Op op = recompute.get(v.id());
+        if (op == null) {
+            throw new IllegalStateException(v + " was neither kept nor can be recomputed");
+        }
+        Value in = op.inputs().get(0);
+        boolean inKept = plan.kept()[in.id()];
+        INDArray x = inKept ? a.matrix(in) : materialize(a, in);
+        INDArray z = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+                Arena.matrixShape(v), 'c');
+        recomputeFn.get(v.id()).apply(x, z);
+        if (!inKept) {
+            x.close();
+        }
+        return z;
     }
 
     /** Native bytes one arena of this program holds. */
