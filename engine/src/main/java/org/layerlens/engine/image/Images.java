@@ -41,8 +41,8 @@ public final class Images {
             if (pixels > MAX_PIXELS) {
                 double s = Math.sqrt((double) MAX_PIXELS / pixels);
                 Mat small = new Mat();
-                Imgproc.resize(bgr, small, new org.opencv.core.Size(Math.max(1, Math.round(bgr.cols() * s)),
-                        Math.max(1, Math.round(bgr.rows() * s))), 0, 0, Imgproc.INTER_AREA);
+                Imgproc.resize(bgr, small, new org.opencv.core.Size(Math.max(1, Math.floor(bgr.cols() * s)),
+                        Math.max(1, Math.floor(bgr.rows() * s))), 0, 0, Imgproc.INTER_AREA);
                 bgr.release();
                 bgr = small;
             }
@@ -84,8 +84,10 @@ public final class Images {
     }
 
     /**
-     * 1, 2, 4 or 8: how much OpenCV may shrink a JPEG while decoding it (DCT scaling) so that it
-     * still has at least {@link #MAX_PIXELS}; a 48-megapixel photo then never exists at full size.
+     * 1, 2, 4 or 8: how much OpenCV may shrink a JPEG while decoding it (DCT scaling, much cheaper
+     * than decoding in full) while keeping at least a quarter of {@link #MAX_PIXELS} (4 megapixels,
+     * more than a window shows and far more than a network reads): a 48-megapixel photo is decoded
+     * at 12 megapixels and never exists at full size.
      */
     static int reduction(Path file) {
         String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -98,7 +100,7 @@ public final class Images {
         }
         long pixels = (long) d[0] * d[1];
         int r = 1;
-        while (r < 8 && pixels / ((long) (2 * r) * (2 * r)) >= MAX_PIXELS) {
+        while (r < 8 && pixels / ((long) (2 * r) * (2 * r)) >= MAX_PIXELS / 4) {
             r *= 2;
         }
         return r;
