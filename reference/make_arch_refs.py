@@ -22,12 +22,15 @@ OUTDIR/manifest.json = {"files": [...], "refs": {...}}:
          also carry "ops": {op type: count} of the graph.
   refs:  {tag: {"arch", "classes", "image", "imageWidth", "imageHeight", "inputShape", "mean", "std",
          "centerVariance", "sizeVariance", "priors", "sources", "modules", "filledFromLastChild",
-         "notRun", "threshold", "iouThreshold", "candidateSize", "detections", "seed", "adjusted"}}
+         "notRun", "threshold", "iouThreshold", "candidateSize", "detections", "seed", "adjusted",
+         "float32Worst"}}
   "sources" are the module paths the heads read, in head order; "modules" every path with a .npy,
   in named_modules order; "filledFromLastChild" the containers run piecewise and the child whose
   output they hold; "notRun" modules that never run (no .npy); "adjusted" the post-randomise
-  weight scalings (see ADJUST).
+  weight scalings (see ADJUST); "float32Worst" how close PyTorch's own float32 forward comes to the
+  tests' tolerance (share, module; generation fails above FLOAT32_SHARE).
 """
+import copy
 import hashlib
 import json
 import os
@@ -57,15 +60,20 @@ PLAN = {
 }
 # After make_references.randomise, two architectures give degenerate outputs (scores exactly 1.0 in
 # float32, boxes of 1e9..1e23 pixels) because nothing keeps their activations O(1): vgg16-ssd's
-# input is pixels minus the mean (std 1), and mb3-large-ssd-lite's features grow to ~100 through 15
-# residual blocks whose batch norms have random running statistics. These scalings (weights and
-# biases of the named parameters) keep them usable references; they are listed per tag as "adjusted".
+# input is pixels minus the mean (std 1), and mb3-large-ssd-lite's features grow to ~900 through its
+# 15 blocks whose batch norms have random running statistics. These scalings (weights and biases of
+# the named parameters) keep them usable references; they are listed per tag as "adjusted".
+# mb3-large-ssd-lite's scale is on the last batch norm of each backbone block (bn3): its features
+# then stay below ~10. (Scaling only its heads instead left features of ~900 whose float32 rounding,
+# ~1e-3 after the heads' ReLU6, is three times the tests' tolerance even for PyTorch's own float32
+# forward; see check_float32.)
 ADJUST = {
     "vgg16-ssd": {"base_net.0.weight": 1 / 128},
-    "mb3-large-ssd-lite": {f"{h}.{i}.{'3.' if i < 5 else ''}{p}": (1 / 4 if i < 5 else 1 / 64)
-                           for h in ("classification_headers", "regression_headers") for i in range(6)
-                           for p in ("weight", "bias")},
+    "mb3-large-ssd-lite": {f"base_net.{i}.bn3.{p}": 1 / 2 for i in range(3, 18) for p in ("weight", "bias")},
 }
+# The Java tests hold every module to 1e-4 * max(1, max|ref|); a reference is only fair if PyTorch's
+# own float32 forward of the same weights meets that (mb2-ssd-lite's comes to about half of it).
+FLOAT32_SHARE = 1.0
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999)
 MAX_DETECTIONS = 40
 
@@ -91,11 +99,24 @@ def detections(scores, boxes, w, h, iou):
     return min((t for t in tried if t[1]), key=lambda t: len(t[1]), default=tried[0])
 
 
+def check_float32(model, x, outs, tag):
+    """Fails unless PyTorch's float32 forward of the same weights is within FLOAT32_SHARE of the
+    tests' tolerance for every module; returns the worst share and its module."""
+    f32 = archs.module_outputs(copy.deepcopy(model).float(), x.float(), arch=archs.arch_of(model))
+    worst = max((((f32[p].double() - t).abs().max().item() / (1e-4 * max(1.0, t.abs().max().item()))), p)
+                for p, t in outs.items())
+    if worst[0] > FLOAT32_SHARE:
+        raise SystemExit(f"{tag}: PyTorch's float32 forward is {worst[0]:.2f} of the tolerance at {worst[1]}: "
+                         f"ill-conditioned weights (see ADJUST)")
+    return worst
+
+
 def reference(model, arch, image, out):
     cfg = archs.arch_config(arch)
     x, w, h = archs.preprocess(make_references.IMAGES[image], arch)
     out.mkdir(parents=True, exist_ok=True)
     outs = archs.module_outputs(model, x.double())
+    f32_worst = check_float32(model, x, outs, out.name)
     saved = {}  # digest -> path: a file equal byte for byte to one already written is a hard link to it
     for p, t in [("input", x), ("priors", model.priors)] + list(outs.items()):
         f = out / f"{p}.npy"
@@ -122,7 +143,8 @@ def reference(model, arch, image, out):
             "modules": [p for p in outs if p not in ("scores", "boxes")],
             "filledFromLastChild": archs.filled_from_children(model), "notRun": archs.not_run(model),
             "threshold": thr, "iouThreshold": cfg["iou_threshold"], "candidateSize": 200, "detections": len(dets),
-            "seed": PLAN[arch][1], "adjusted": {k: v for k, v in ADJUST.get(arch, {}).items()}}
+            "seed": PLAN[arch][1], "adjusted": {k: v for k, v in ADJUST.get(arch, {}).items()},
+            "float32Worst": {"share": f32_worst[0], "module": f32_worst[1]}}
 
 
 def main():
@@ -156,7 +178,8 @@ def main():
                     entry["ops"] = ops
                 files.append(entry)
             print(f"{tag}: {len(refs[tag]['modules'])} modules, {refs[tag]['priors']} priors, "
-                  f"{refs[tag]['detections']} detections at {refs[tag]['threshold']} "
+                  f"{refs[tag]['detections']} detections at {refs[tag]['threshold']}, PyTorch float32 worst "
+                  f"{refs[tag]['float32Worst']['share']:.3f} of the tolerance "
                   f"({time.time() - t0:.0f} s)", flush=True)
         model.float()
     (out / "manifest.json").write_text(json.dumps({"files": files, "refs": refs}, indent=1))

@@ -156,7 +156,7 @@ class ReferenceParityTest {
      * there), and then NMS keeps the other one: such a swap is accepted (and counted) only when the
      * unmatched detections on both sides pair up that way.
      */
-    private static void compareDetections(JsonObject dets, DetectorOutput out) {
+    static void compareDetections(JsonObject dets, DetectorOutput out) {
         double threshold = dets.get("threshold").getAsDouble();
         List<Detection> got = out.detections(threshold, 0.45, 200);
         JsonArray want = dets.getAsJsonArray("detections");

@@ -22,6 +22,7 @@ import org.layerlens.engine.io.TensorData;
  */
 public final class Architectures {
     private static final List<ArchitectureSpec> ALL = List.of(PytorchSsd.MB2, PytorchSsd.MB1, PytorchSsd.MB1_LITE,
+            MobileNetV3SsdLite.LARGE_SPEC, MobileNetV3SsdLite.SMALL_SPEC, Vgg16Ssd.SPEC, SqueezeNetSsdLite.SPEC,
             FaceApi.SPEC);
     private static final Map<String, Set<String>> KEYS = new ConcurrentHashMap<>();
 

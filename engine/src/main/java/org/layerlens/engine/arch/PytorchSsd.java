@@ -20,7 +20,9 @@ import org.layerlens.engine.ssd.PytorchSsdDecoder;
 /**
  * pytorch-ssd's MobileNet architectures (github qfgaohao/pytorch-ssd), named and nested as its
  * code builds them so that state_dict keys and {@code print(model)} match: {@code mb2-ssd-lite}
- * (the seed network), {@code mb1-ssd}, {@code mb1-ssd-lite}.
+ * (the seed network), {@code mb1-ssd}, {@code mb1-ssd-lite}; and what pytorch-ssd's other
+ * architectures share with them (priors, post-processing, separable heads). Those are in
+ * {@link MobileNetV3SsdLite}, {@link Vgg16Ssd} and {@link SqueezeNetSsdLite}.
  */
 public final class PytorchSsd {
     public static final String MB2_SSD_LITE = "mb2-ssd-lite";

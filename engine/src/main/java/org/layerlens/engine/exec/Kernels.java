@@ -96,6 +96,9 @@ final class Kernels {
                 epilogue(a, c, z, bias);
             };
         }
+        if (c.dilation() > 1) {
+            return dilatedConv(c);
+        }
         Conv2DConfig cfg = config(c);
         if (c.depthwise()) {
             INDArray w = Nd4j.create(depthwiseLayout(c), new long[] {c.kernelH(), c.kernelW(), c.in(),
@@ -115,6 +118,68 @@ final class Kernels {
             INDArray z = a.tensor(c.output());
             Nd4j.exec(new Conv2D(new INDArray[] {a.tensor(c.input()), w}, new INDArray[] {z}, cfg));
             epilogue(a, c, a.matrix(c.output()), bias);
+        };
+    }
+
+    /**
+     * A dilated convolution (VGG16-SSD's conv6), tap by tap: ND4J's oneDNN conv2d and
+     * depthwise_conv2d refuse any dilation ("could not create a descriptor for a dilated
+     * convolution"). Each of the k x k taps gathers the input pixels it reads (padding was made
+     * explicit by {@link Lowering}) into an {@code [oh * ow, in]} matrix and adds its product with
+     * the tap's {@code [in, out]} weights (depthwise: its per-channel weights) to the output.
+     */
+    private static Kernel dilatedConv(Op.Conv c) {
+        if (!c.padding().none() || !(c.groups() == 1 || c.depthwise() && c.out() == c.in())) {
+            throw new IllegalArgumentException(c.path() + ": a dilated convolution needs explicit padding and "
+                    + "groups 1 or depthwise");
+        }
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        int in = c.in();
+        int out = c.out();
+        int perOut = c.depthwise() ? 1 : in;
+        float[] w = c.weight();
+        INDArray[] taps = new INDArray[kh * kw];
+        for (int y = 0; y < kh; y++) {
+            for (int x = 0; x < kw; x++) {
+                float[] t = new float[perOut * out];
+                for (int o = 0; o < out; o++) {
+                    for (int i = 0; i < perOut; i++) {
+                        t[i * out + o] = w[((o * perOut + i) * kh + y) * kw + x];
+                    }
+                }
+                taps[y * kw + x] = Nd4j.create(t, new long[] {perOut, out}, 'c');
+            }
+        }
+        INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {1, out}, 'c');
+        int oh = c.output().height();
+        int ow = c.output().width();
+        int d = c.dilation();
+        return a -> {
+            INDArray src = a.tensor(c.input());
+            INDArray z = a.matrix(c.output());
+            for (int y = 0; y < kh; y++) {
+                for (int x = 0; x < kw; x++) {
+                    INDArray cols = src.get(NDArrayIndex.point(0),
+                            NDArrayIndex.interval(y * d, c.strideH(), y * d + (oh - 1) * c.strideH() + 1),
+                            NDArrayIndex.interval(x * d, c.strideW(), x * d + (ow - 1) * c.strideW() + 1),
+                            NDArrayIndex.all()).dup('c').reshape('c', (long) oh * ow, in);
+                    INDArray tap = taps[y * kw + x];
+                    boolean first = y == 0 && x == 0;
+                    if (c.depthwise()) {
+                        cols.muliRowVector(tap);
+                        if (first) {
+                            z.assign(cols);
+                        } else {
+                            z.addi(cols);
+                        }
+                    } else {
+                        Nd4j.gemm(cols, tap, z, false, false, 1.0, first ? 0.0 : 1.0);
+                    }
+                    cols.close();
+                }
+            }
+            epilogue(a, c, z, bias);
         };
     }
 
@@ -222,7 +287,7 @@ final class Kernels {
         };
     }
 
-    /** {@code z = f(x)}; in place when z is x. */
+    /** {@code z = f(x)}; in place when z is x or a view of the same buffer. */
     static void act(INDArray x, INDArray z, Activation f) {
         switch (f) {
             case NONE -> {
@@ -235,7 +300,8 @@ final class Kernels {
             case SIGMOID -> Nd4j.exec(new Sigmoid(x, z));
             case HARDSIGMOID -> hardSigmoid(x, z);
             case HARDSWISH -> {
-                if (x == z) {
+                // in place (the plan may give z x's buffer through another view): x must survive hardsigmoid
+                if (x == z || x.data() == z.data()) {
                     try (INDArray copy = x.dup()) {
                         hardSigmoid(copy, z);
                         z.muli(copy);

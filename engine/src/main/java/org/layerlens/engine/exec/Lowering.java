@@ -10,8 +10,9 @@ import org.layerlens.engine.graph.Value;
 
 /**
  * Rewrites ops the kernels cannot run as they are: a convolution or pooling with padding that is
- * neither symmetric nor TensorFlow's 'same' (a ceil-mode pool, a TFLite PAD folded into a conv)
- * becomes an explicit {@link Op.Pad} followed by the unpadded op. Values keep their ids; the new
+ * neither symmetric nor TensorFlow's 'same' (a ceil-mode pool, a TFLite PAD folded into a conv),
+ * and any padded dilated convolution (its kernel reads a padded map, see Kernels), becomes an
+ * explicit {@link Op.Pad} followed by the unpadded op. Values keep their ids; the new
  * intermediate values get ids after the graph's.
  */
 final class Lowering {
@@ -23,8 +24,8 @@ final class Lowering {
         int[] next = {g.valueCount()};
         boolean changed = false;
         for (Op op : g.ops()) {
-            if (op instanceof Op.Conv c && !kernelPads(c.padding(), c.input(), c.kernelH(), c.strideH(),
-                    c.dilation())) {
+            if (op instanceof Op.Conv c && (!kernelPads(c.padding(), c.input(), c.kernelH(), c.strideH(),
+                    c.dilation()) || c.dilation() > 1 && !c.padding().none())) {
                 Value padded = padded(c.input(), c.padding(), next);
                 out.add(new Op.Pad(c.path(), c.input(), padded, c.padding(), 0f));
                 out.add(new Op.Conv(c.path(), padded, c.output(), c.in(), c.out(), c.kernelH(), c.kernelW(),

@@ -31,6 +31,16 @@ public final class Act extends Module {
         return new Act("ReLU6", Activation.RELU6, inplace ? "inplace=True" : "");
     }
 
+    /** pytorch-ssd's MobileNetV3 {@code hswish()}: {@code x * relu6(x + 3) / 6}. */
+    public static Act hswish() {
+        return new Act("hswish", Activation.HARDSWISH, "");
+    }
+
+    /** pytorch-ssd's MobileNetV3 {@code hsigmoid()}: {@code relu6(x + 3) / 6}. */
+    public static Act hsigmoid() {
+        return new Act("hsigmoid", Activation.HARDSIGMOID, "");
+    }
+
     @Override
     public String typeName() {
         return type;

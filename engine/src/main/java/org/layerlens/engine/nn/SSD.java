@@ -17,7 +17,13 @@ public final class SSD extends Detector {
     /** For each source, the index in source_layer_add_ons of its add-on, or -1. */
     private final int[] addOns;
 
-    public SSD(Sequential baseNet, ModuleList extras, ModuleList classificationHeaders,
+    /**
+     * @param baseNet  the backbone, run child by child: a {@code Sequential}, or a {@code ModuleList}
+     *                 where upstream keeps one (VGG16-SSD)
+     * @param addOns   for each source, the index in {@code addOnModules} of the module applied to it
+     *                 before its heads read it, or -1
+     */
+    public SSD(Module baseNet, ModuleList extras, ModuleList classificationHeaders,
                ModuleList regressionHeaders, ModuleList addOnModules, List<String> sourcePaths, int[] addOns) {
         add("base_net", baseNet);
         add("extras", extras);
@@ -29,7 +35,7 @@ public final class SSD extends Detector {
         assignPaths("");
     }
 
-    public SSD(Sequential baseNet, ModuleList extras, ModuleList classificationHeaders,
+    public SSD(Module baseNet, ModuleList extras, ModuleList classificationHeaders,
                ModuleList regressionHeaders, List<String> sourcePaths) {
         this(baseNet, extras, classificationHeaders, regressionHeaders, new ModuleList(), sourcePaths,
                 noAddOns(sourcePaths.size()));
@@ -46,8 +52,8 @@ public final class SSD extends Detector {
         return sourcePaths;
     }
 
-    public Sequential baseNet() {
-        return (Sequential) child("base_net");
+    public Module baseNet() {
+        return child("base_net");
     }
 
     public ModuleList extras() {
@@ -55,7 +61,7 @@ public final class SSD extends Detector {
     }
 
     @Override
-    public Sequential trunk() {
+    public Module trunk() {
         return baseNet();
     }
 
