@@ -35,6 +35,8 @@ public record VocAnnotation(Path file, List<Box> objects, int width, int height)
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setExpandEntityReferences(false);
             DocumentBuilder b = f.newDocumentBuilder();
+            // the parser's own handler prints "[Fatal Error] ..." to stderr; the exception says it once
+            b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
             Document doc = b.parse(in);
             List<Box> boxes = new ArrayList<>();
             NodeList objs = doc.getElementsByTagName("object");

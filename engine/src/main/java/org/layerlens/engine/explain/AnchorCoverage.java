@@ -218,8 +218,8 @@ public final class AnchorCoverage {
         }
         double[] f = model.spec().input().factors(width, height);
         int s = model.inputSize();
-        double nw = box.width() / (f[0] * width) * s;
-        double nh = box.height() / (f[1] * height) * s;
+        double nw = box.width() * s / (f[0] * width);
+        double nh = box.height() * s / (f[1] * height);
         return new Entry(file, label, box, width, height, nw, nh, bestIou, best, model.layout().locate(best).head());
     }
 
