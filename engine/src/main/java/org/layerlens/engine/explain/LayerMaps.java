@@ -1,6 +1,7 @@
 package org.layerlens.engine.explain;
 
 import org.layerlens.engine.api.LayerData;
+import org.layerlens.engine.exec.Gram;
 
 /**
  * Where a module looks, from its activations alone (no gradients): the mean over channels at
@@ -9,7 +10,7 @@ import org.layerlens.engine.api.LayerData;
  * which spans the network input.
  */
 public final class LayerMaps {
-    private static final int MAX_ITERATIONS = 5000;
+    private static final int MAX_STEPS = 150;
     private static final double TOLERANCE = 1e-10;
 
     private LayerMaps() {
@@ -35,7 +36,7 @@ public final class LayerMaps {
      * on the first right singular vector v. A singular vector's sign is arbitrary; it is chosen
      * here so that the map correlates positively with {@link #meanActivation} (where the layer
      * is active is "where it looks"), so the same activations always give the same picture.
-     * Computed from the smaller of the two Gram matrices by power iteration, in double.
+     * Computed from the smaller of the two Gram matrices (BLAS, double) by Lanczos iteration.
      */
     public static float[] eigenCam(LayerData d) {
         requireMap(d);
@@ -54,7 +55,7 @@ public final class LayerMaps {
         }
         double[] proj = new double[n];
         if (c <= n) {
-            double[] v = topEigenvector(gramOfColumns(a, n, c), c);
+            double[] v = topEigenvector(Gram.of(a, n, c, true), c);
             for (int p = 0; p < n; p++) {
                 double s = 0;
                 for (int ch = 0; ch < c; ch++) {
@@ -64,7 +65,7 @@ public final class LayerMaps {
             }
         } else {
             // A A^T u = lambda u gives A v = sqrt(lambda) u for the matching right singular vector v
-            double[] g = gramOfRows(a, n, c);
+            double[] g = Gram.of(a, n, c, false);
             double[] u = topEigenvector(g, n);
             double lambda = rayleigh(g, u, n);
             double sigma = Math.sqrt(Math.max(0, lambda));
@@ -95,53 +96,12 @@ public final class LayerMaps {
         }
     }
 
-    /** {@code A^T A} ({@code c x c}) of a row-major {@code n x c} matrix. */
-    private static double[] gramOfColumns(double[] a, int n, int c) {
-        double[] g = new double[c * c];
-        for (int p = 0; p < n; p++) {
-            int row = p * c;
-            for (int i = 0; i < c; i++) {
-                double ai = a[row + i];
-                if (ai == 0) {
-                    continue;
-                }
-                for (int j = i; j < c; j++) {
-                    g[i * c + j] += ai * a[row + j];
-                }
-            }
-        }
-        mirror(g, c);
-        return g;
-    }
-
-    /** {@code A A^T} ({@code n x n}) of a row-major {@code n x c} matrix. */
-    private static double[] gramOfRows(double[] a, int n, int c) {
-        double[] g = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = i; j < n; j++) {
-                double s = 0;
-                for (int k = 0; k < c; k++) {
-                    s += a[i * c + k] * a[j * c + k];
-                }
-                g[i * n + j] = s;
-            }
-        }
-        mirror(g, n);
-        return g;
-    }
-
-    private static void mirror(double[] g, int m) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < i; j++) {
-                g[i * m + j] = g[j * m + i];
-            }
-        }
-    }
-
     /**
      * The unit eigenvector of the largest eigenvalue of a symmetric positive semi-definite
-     * {@code m x m} matrix, by power iteration from the column of largest norm (never orthogonal
-     * to the top eigenvector unless the matrix is zero).
+     * {@code m x m} matrix, by Lanczos iteration with full reorthogonalisation (power iteration
+     * needs thousands of steps when the first two components are close, as they often are in a
+     * feature map), started from the column of largest norm. Stops when the Ritz pair's residual
+     * is below {@code TOLERANCE} of its eigenvalue, or the Krylov space is the whole space.
      */
     static double[] topEigenvector(double[] g, int m) {
         int start = 0;
@@ -156,36 +116,159 @@ public final class LayerMaps {
                 start = j;
             }
         }
-        double[] v = new double[m];
+        double[] q = new double[m];
         for (int i = 0; i < m; i++) {
-            v[i] = g[i * m + start];
+            q[i] = g[i * m + start];
         }
-        if (!normalise(v)) {
-            v[0] = 1; // a zero matrix: every vector is an eigenvector
-            return v;
+        if (!normalise(q)) {
+            q[0] = 1; // a zero matrix: every vector is an eigenvector
+            return q;
         }
-        double[] next = new double[m];
-        for (int it = 0; it < MAX_ITERATIONS; it++) {
-            for (int i = 0; i < m; i++) {
-                double s = 0;
-                int row = i * m;
-                for (int j = 0; j < m; j++) {
-                    s += g[row + j] * v[j];
+        int maxSteps = Math.min(m, MAX_STEPS);
+        double[][] basis = new double[maxSteps][];
+        double[] alpha = new double[maxSteps];
+        double[] beta = new double[maxSteps];
+        double[] ritz = null;
+        int steps = 0;
+        for (int j = 0; j < maxSteps; j++) {
+            basis[j] = q;
+            steps = j + 1;
+            double[] w = multiply(g, q, m);
+            alpha[j] = dot(q, w);
+            // twice: one pass of Gram-Schmidt loses orthogonality in floating point
+            for (int pass = 0; pass < 2; pass++) {
+                for (int i = 0; i <= j; i++) {
+                    double c = dot(basis[i], w);
+                    for (int k = 0; k < m; k++) {
+                        w[k] -= c * basis[i][k];
+                    }
                 }
-                next[i] = s;
             }
-            if (!normalise(next)) {
-                return v;
+            beta[j] = Math.sqrt(dot(w, w));
+            boolean last = j == maxSteps - 1 || beta[j] <= TOLERANCE * Math.abs(alpha[0]);
+            if (j >= 10 && j % 5 != 4 && !last) {
+                // the small eigenproblem is solved every step at first, then every fifth
+                q = scaled(w, 1 / beta[j]);
+                continue;
             }
-            double change = 0;
-            for (int i = 0; i < m; i++) {
-                change = Math.max(change, Math.abs(next[i] - v[i]));
+            double[][] t = new double[steps][steps];
+            for (int i = 0; i < steps; i++) {
+                t[i][i] = alpha[i];
+                if (i + 1 < steps) {
+                    t[i][i + 1] = beta[i];
+                    t[i + 1][i] = beta[i];
+                }
             }
-            double[] t = v;
-            v = next;
-            next = t;
-            if (change < TOLERANCE) {
+            double[][] vecs = jacobi(t);
+            int top = 0;
+            for (int i = 1; i < steps; i++) {
+                if (t[i][i] > t[top][top]) {
+                    top = i;
+                }
+            }
+            ritz = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                ritz[i] = vecs[i][top];
+            }
+            double theta = t[top][top];
+            // the residual of the Ritz pair is beta_j times the last component of its eigenvector
+            if (beta[j] * Math.abs(ritz[steps - 1]) <= TOLERANCE * Math.max(theta, Double.MIN_NORMAL)
+                    || beta[j] <= TOLERANCE * Math.max(theta, Double.MIN_NORMAL)) {
                 break;
+            }
+            q = scaled(w, 1 / beta[j]);
+        }
+        double[] v = new double[m];
+        for (int i = 0; i < steps; i++) {
+            for (int k = 0; k < m; k++) {
+                v[k] += ritz[i] * basis[i][k];
+            }
+        }
+        normalise(v);
+        return v;
+    }
+
+    private static double[] scaled(double[] v, double f) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * f;
+        }
+        return out;
+    }
+
+    private static double[] multiply(double[] g, double[] v, int m) {
+        double[] out = new double[m];
+        for (int i = 0; i < m; i++) {
+            double s = 0;
+            int row = i * m;
+            for (int j = 0; j < m; j++) {
+                s += g[row + j] * v[j];
+            }
+            out[i] = s;
+        }
+        return out;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /**
+     * Cyclic Jacobi rotations on a small symmetric matrix (Lanczos's tridiagonal): diagonalises
+     * it in place and returns the eigenvectors as columns.
+     */
+    private static double[][] jacobi(double[][] a) {
+        int n = a.length;
+        double[][] v = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            v[i][i] = 1;
+        }
+        for (int sweep = 0; sweep < 60; sweep++) {
+            double off = 0;
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    total += a[i][j] * a[i][j];
+                    if (i != j) {
+                        off += a[i][j] * a[i][j];
+                    }
+                }
+            }
+            if (off <= 1e-30 * total) {
+                break;
+            }
+            for (int p = 0; p < n; p++) {
+                for (int r = p + 1; r < n; r++) {
+                    if (a[p][r] == 0) {
+                        continue;
+                    }
+                    double theta = (a[r][r] - a[p][p]) / (2 * a[p][r]);
+                    double t = theta == 0 ? 1 : Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+                    double c = 1 / Math.sqrt(t * t + 1);
+                    double s = t * c;
+                    for (int k = 0; k < n; k++) {
+                        double kp = a[k][p];
+                        double kr = a[k][r];
+                        a[k][p] = c * kp - s * kr;
+                        a[k][r] = s * kp + c * kr;
+                    }
+                    for (int k = 0; k < n; k++) {
+                        double pk = a[p][k];
+                        double rk = a[r][k];
+                        a[p][k] = c * pk - s * rk;
+                        a[r][k] = s * pk + c * rk;
+                    }
+                    for (int k = 0; k < n; k++) {
+                        double kp = v[k][p];
+                        double kr = v[k][r];
+                        v[k][p] = c * kp - s * kr;
+                        v[k][r] = s * kp + c * kr;
+                    }
+                }
             }
         }
         return v;
