@@ -66,7 +66,7 @@ public final class CoverageChart {
         x.setSmallestValue(1);
         x.setRange(Math.max(1, minSize / 1.25), maxSize * 1.25);
         x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
-        x.setTickUnit(new NumberTickUnit(0.5));
+        x.setTickUnit(new NumberTickUnit(1)); // powers of two
         NumberAxis y = new NumberAxis("best IoU of any prior");
         y.setRange(0, 1.0);
         y.setTickUnit(new NumberTickUnit(0.1));
@@ -96,8 +96,9 @@ public final class CoverageChart {
             m.setLabel("head " + h);
             m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             m.setLabelPaint(new Color(0x555555));
-            m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-            m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            // alternate top and bottom: the last heads' priors are close together on a log axis
+            m.setLabelAnchor(h % 2 == 0 ? RectangleAnchor.BOTTOM_RIGHT : RectangleAnchor.TOP_RIGHT);
+            m.setLabelTextAnchor(h % 2 == 0 ? TextAnchor.BOTTOM_LEFT : TextAnchor.TOP_LEFT);
             plot.addDomainMarker(m, Layer.BACKGROUND);
         }
 
