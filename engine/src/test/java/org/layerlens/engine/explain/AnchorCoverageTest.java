@@ -128,6 +128,43 @@ class AnchorCoverageTest {
         assertEquals(head, e.head(), e.toString());
     }
 
+    /**
+     * Every box of a real dataset against reference/anchor_coverage.py (NumPy, float64, its own
+     * priors and IoU): .ci/run makes it for the default model's test split (LAYERLENS_TEST_SPLIT,
+     * LAYERLENS_COVERAGE_REF); skipped where those are unset.
+     */
+    @Test
+    void everyBoxOfTheTestSplitMatchesNumPy() throws IOException {
+        String split = System.getenv().getOrDefault("LAYERLENS_TEST_SPLIT", System.getProperty("layerlens.test.split", ""));
+        String ref = System.getenv().getOrDefault("LAYERLENS_COVERAGE_REF", System.getProperty("layerlens.coverage.ref", ""));
+        org.junit.jupiter.api.Assumptions.assumeTrue(!split.isBlank() && !ref.isBlank(),
+                "set LAYERLENS_TEST_SPLIT and LAYERLENS_COVERAGE_REF (reference/anchor_coverage.py)");
+        AnchorCoverage.Result r = AnchorCoverage.read(model, Path.of(split), null, null, null);
+        var objs = com.google.gson.JsonParser.parseString(Files.readString(Path.of(ref))).getAsJsonObject()
+                .getAsJsonArray("objects");
+        assertEquals(objs.size(), r.entries().size(), "boxes");
+        double worst = 0;
+        int matched = 0;
+        for (int i = 0; i < objs.size(); i++) {
+            var o = objs.get(i).getAsJsonObject();
+            AnchorCoverage.Entry e = r.entries().get(i);
+            assertEquals(o.get("file").getAsString(), e.file());
+            assertEquals(o.get("label").getAsString(), e.label());
+            assertEquals(o.get("box").getAsJsonArray().get(0).getAsDouble(), e.box().x1(), 1e-4);
+            assertEquals(o.get("size").getAsDouble(), e.size(), 1e-6 * e.size(), e.toString());
+            double want = o.get("bestIou").getAsDouble();
+            worst = Math.max(worst, Math.abs(want - e.bestIou()));
+            // both sides agree on the threshold wherever the value is not within float rounding of it
+            if (Math.abs(want - 0.5) > 1e-5) {
+                assertEquals(want >= 0.5, e.bestIou() >= 0.5, e.toString());
+            }
+            matched += want >= 0.5 ? 1 : 0;
+        }
+        System.out.printf("%s: %d boxes, %d (%.1f%%) with a prior at 0.5 by NumPy, %d by LayerLens; best IoU within "
+                + "%.1e%n", split, objs.size(), matched, 100.0 * matched / objs.size(), r.matched(), worst);
+        assertTrue(worst <= 1e-5, "best IoUs differ by " + worst);
+    }
+
     @Test
     void aFolderWithoutAnnotationsOrOfOtherClassesIsOneLine(@TempDir Path dir) throws IOException {
         IOException none = assertThrows(IOException.class, () -> AnchorCoverage.read(model, dir, null, null, null));
