@@ -9,7 +9,6 @@ import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +44,7 @@ public final class CoverageChart {
     }
 
     public static JFreeChart chart(AnchorCoverage.Result r) {
-        Map<String, XYSeries> byLabel = new LinkedHashMap<>();
+        Map<String, XYSeries> byLabel = new java.util.TreeMap<>(); // by name: the same colours in every chart
         double minSize = Double.POSITIVE_INFINITY;
         double maxSize = 0;
         for (AnchorCoverage.Entry e : r.entries()) {
