@@ -27,7 +27,7 @@ final class BenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "bench    --model M [--image I] [--iterations N] [--warmup W] [--mode fast|inspect|both]   ms, memory";
+        return "bench    --model M [--image I] [--iterations N] [--warmup W] [--mode fast|inspect|both|explain]   ms, memory";
     }
 
     @Override
@@ -38,8 +38,8 @@ final class BenchCommand implements Command {
     @Override
     public int run(Args a, Context c) throws Exception {
         String mode = a.get("mode", "both");
-        if (!Set.of("both", "fast", "inspect").contains(mode)) {
-            throw new Args.UsageException("bench: --mode is fast, inspect or both");
+        if (!Set.of("both", "fast", "inspect", "explain").contains(mode)) {
+            throw new Args.UsageException("bench: --mode is fast, inspect, both or explain");
         }
         int n = a.getInt("iterations", 50, 1);
         int warm = a.getInt("warmup", 10, 0);
@@ -48,6 +48,10 @@ final class BenchCommand implements Command {
         boolean fast = !mode.equals("inspect");
         boolean inspect = !mode.equals("fast");
         float[] x = m.input(img);
+        if (mode.equals("explain")) {
+            ExplainBench.run(c, m, img, x, n, warm);
+            return 0;
+        }
         // warm-up: the JIT, the pooled buffers, and the Java heap's young generation, which the
         // collector fills once before its resident size stops growing (that is not retention)
         long gc0 = collections();

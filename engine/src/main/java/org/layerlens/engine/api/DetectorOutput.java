@@ -2,11 +2,11 @@ package org.layerlens.engine.api;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 import org.layerlens.engine.graph.ReceptiveField;
+import org.layerlens.engine.image.LoadedImage;
 import org.layerlens.engine.ssd.Decoded;
 import org.layerlens.engine.ssd.HeadLayout;
 import org.layerlens.engine.ssd.Nms;
@@ -23,15 +23,18 @@ public final class DetectorOutput {
     private final Map<String, float[]> raw;
     private final int imageWidth;
     private final int imageHeight;
+    private final int loadedWidth;
+    private final int loadedHeight;
     private final double[] factors;
 
-    DetectorOutput(Model model, Decoded decoded, Map<String, float[]> raw, int imageWidth, int imageHeight,
-                   double[] factors) {
+    DetectorOutput(Model model, Decoded decoded, Map<String, float[]> raw, LoadedImage img, double[] factors) {
         this.model = model;
         this.decoded = decoded;
         this.raw = raw;
-        this.imageWidth = imageWidth;
-        this.imageHeight = imageHeight;
+        this.imageWidth = img.originalWidth();
+        this.imageHeight = img.originalHeight();
+        this.loadedWidth = img.width();
+        this.loadedHeight = img.height();
         this.factors = factors;
     }
 
@@ -132,41 +135,101 @@ public final class DetectorOutput {
 
     /**
      * The receptive field of a head's cell in image pixels: the network-input pixels any of whose
-     * values can change the cell (from the graph's kernels, strides, paddings, dilations), mapped
-     * back through the input transform and clipped to the image.
+     * values can change the cell's scores or box ({@link #inputField}), mapped back through the
+     * input transform's resampling (and padding) to the image pixels those read, clipped to the
+     * image. Box edges are pixel edges: a field of pixels 3..10 is {@code [3, ..., 11, ...]}.
      */
     public Box receptiveField(int head, int row, int col) {
-        ReceptiveField.Field f = model.headField(head);
+        long[] f = inputField(head, row, col);
+        var t = model.spec().input();
+        int[] xs = t.readSpan(f[0], f[2], loadedWidth, loadedHeight, true);
+        int[] ys = t.readSpan(f[1], f[3], loadedWidth, loadedHeight, false);
+        if (xs == null || ys == null) {
+            // the cell reads only the padding beyond the image: an empty box at the image's edge
+            double x = xs == null ? imageWidth : xs[0] * sx();
+            double y = ys == null ? imageHeight : ys[0] * sy();
+            return new Box(x, y, x, y);
+        }
+        return new Box(xs[0] * sx(), ys[0] * sy(), (xs[1] + 1) * sx(), (ys[1] + 1) * sy());
+    }
+
+    /** Original over decoded pixels (photos shrunk on reading). */
+    private double sx() {
+        return imageWidth / (double) loadedWidth;
+    }
+
+    private double sy() {
+        return imageHeight / (double) loadedHeight;
+    }
+
+    /**
+     * The receptive field of a head's cell in network-input pixels, {@code [x1, y1, x2, y2]}
+     * inclusive and unclipped: beyond {@code 0..size-1} it reaches into the convolutions' padding.
+     */
+    public long[] inputField(int head, int row, int col) {
         int s = model.inputSize();
-        long[] b = f.box(row, col, s, s);
-        double x1 = Math.max(0, b[0]) / (double) s;
-        double y1 = Math.max(0, b[1]) / (double) s;
-        double x2 = Math.min(s, b[2] + 1) / (double) s;
-        double y2 = Math.min(s, b[3] + 1) / (double) s;
-        return new Box(x1 * factors[0] * imageWidth, y1 * factors[1] * imageHeight, x2 * factors[0] * imageWidth,
-                y2 * factors[1] * imageHeight).clip(imageWidth, imageHeight);
+        return model.headField(head).box(row, col, s, s);
+    }
+
+    /** The network's input square in image pixels (beyond the image where the transform pads). */
+    public Box inputExtent() {
+        return new Box(0, 0, factors[0] * imageWidth, factors[1] * imageHeight);
+    }
+
+    /**
+     * Where a head looks for class {@code cls}: each cell's score (the best of its anchors), a
+     * row-major {@code rows x cols} map of the head's grid over {@link #inputExtent()}.
+     */
+    public float[] classMap(int head, int cls) {
+        if (cls < 0 || cls >= decoded.classes()) {
+            throw new IllegalArgumentException("class " + cls + " of " + decoded.classes());
+        }
+        HeadLayout.Head h = model.layout().heads().get(head);
+        float[] out = new float[h.rows() * h.cols()];
+        int k = decoded.classes();
+        float[] sc = decoded.scores();
+        for (int cell = 0; cell < out.length; cell++) {
+            float best = Float.NEGATIVE_INFINITY;
+            for (int a = 0; a < h.anchors(); a++) {
+                best = Math.max(best, sc[(h.first() + cell * h.anchors() + a) * k + cls]);
+            }
+            out[cell] = best;
+        }
+        return out;
     }
 
     /**
      * "Where should it have been?": the {@code count} priors with the highest IoU with {@code box}
-     * (image pixels), with the model's class scores and decoded boxes there.
+     * (image pixels; ties to the lower index), with the model's class scores and decoded boxes there.
      */
     public List<PriorMatch> bestPriors(Box box, int count) {
         int n = decoded.anchors();
         double[] iou = new double[n];
-        Integer[] idx = new Integer[n];
         for (int i = 0; i < n; i++) {
             iou[i] = prior(i).iou(box);
-            idx[i] = i;
         }
-        Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -iou[i]).thenComparingInt(i -> i));
         List<PriorMatch> out = new ArrayList<>();
+        boolean[] taken = new boolean[n];
         for (int k = 0; k < Math.min(count, n); k++) {
-            int i = idx[k];
-            HeadLayout.Origin o = model.layout().locate(i);
-            out.add(new PriorMatch(i, o.head(), o.row(), o.col(), o.anchor(), prior(i), iou[i], classScores(i),
-                    decodedBox(i)));
+            int best = -1;
+            for (int i = 0; i < n; i++) {
+                if (!taken[i] && (best < 0 || iou[i] > iou[best])) {
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            HeadLayout.Origin o = model.layout().locate(best);
+            out.add(new PriorMatch(best, o.head(), o.row(), o.col(), o.anchor(), prior(best), iou[best],
+                    classScores(best), decodedBox(best)));
         }
         return out;
+    }
+
+    /**
+     * "Why was this object missed?": the {@code count} best priors for {@code box} (image
+     * pixels), whether any reaches the model's training match threshold, and why not.
+     */
+    public PriorQuery query(Box box, int count) {
+        return PriorQuery.of(box, bestPriors(box, count), model, decoded.priors(), factors, imageWidth, imageHeight);
     }
 }

@@ -69,7 +69,9 @@ public final class Model {
         this.macs = graph.macsByModule();
         this.headFields = new ReceptiveField.Field[layout.heads().size()];
         for (int i = 0; i < headFields.length; i++) {
-            headFields[i] = rf.of(graph.outputs().get("reg." + i));
+            // a detection's score comes from the class head, its box from the box head
+            headFields[i] = ReceptiveField.union(rf.of(graph.outputs().get("cls." + i)),
+                    rf.of(graph.outputs().get("reg." + i)));
         }
     }
 
@@ -175,8 +177,28 @@ public final class Model {
         return layout;
     }
 
-    ReceptiveField.Field headField(int head) {
+    /**
+     * The receptive field of head {@code head}'s cells in network-input pixels (the union of its
+     * class and box maps' fields): cell (row, col) reads {@code headField(h).box(row, col, ...)}.
+     */
+    public ReceptiveField.Field headField(int head) {
         return headFields[head];
+    }
+
+    /** The IoU at which this model's training matched a prior to an object (pytorch-ssd: 0.5). */
+    public double matchThreshold() {
+        return spec.post().matchThreshold();
+    }
+
+    /**
+     * Every prior as corners relative to a {@code width x height} image ({@code [priors, 4]}), in
+     * the raw output order: what decoding all-zero offsets gives, so that it holds for any
+     * decoder without running the network (dataset coverage, queries before a pass).
+     */
+    public float[] priorBoxes(int width, int height) {
+        Map<String, float[]> zeros = new LinkedHashMap<>();
+        graph.outputs().forEach((k, v) -> zeros.put(k, new float[(int) v.elements()]));
+        return spec.post().decoder(tree, layout, spec.input().factors(width, height)).decode(zeros, layout).priors();
     }
 
     public int classes() {
@@ -263,7 +285,7 @@ public final class Model {
     private DetectorOutput output(Map<String, float[]> raw, LoadedImage img) {
         double[] f = spec.input().factors(img.width(), img.height());
         Decoded d = spec.post().decoder(tree, layout, f).decode(raw, layout);
-        return new DetectorOutput(this, d, raw, img.originalWidth(), img.originalHeight(), f);
+        return new DetectorOutput(this, d, raw, img, f);
     }
 
     /** The executor (benchmarks read its buffer sizes). */

@@ -15,8 +15,15 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** A Pascal VOC annotation file: objects with class name, box and the difficult flag. */
-public record VocAnnotation(Path file, List<Box> objects) {
+/**
+ * A Pascal VOC annotation file: objects with class name, box and the difficult flag, and the
+ * image size its {@code <size>} element states (0 where it has none).
+ */
+public record VocAnnotation(Path file, List<Box> objects, int width, int height) {
+    public VocAnnotation(Path file, List<Box> objects) {
+        this(file, objects, 0, 0);
+    }
+
     /** A ground-truth box in 0-based pixel coordinates (VOC's 1-based values minus 1, as pytorch-ssd). */
     public record Box(String name, float x1, float y1, float x2, float y2, boolean difficult) {
     }
@@ -28,6 +35,8 @@ public record VocAnnotation(Path file, List<Box> objects) {
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setExpandEntityReferences(false);
             DocumentBuilder b = f.newDocumentBuilder();
+            // the parser's own handler prints "[Fatal Error] ..." to stderr; the exception says it once
+            b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
             Document doc = b.parse(in);
             List<Box> boxes = new ArrayList<>();
             NodeList objs = doc.getElementsByTagName("object");
@@ -38,11 +47,23 @@ public record VocAnnotation(Path file, List<Box> objects) {
                 boxes.add(new Box(text(o, "name").strip(), num(bb, "xmin") - 1, num(bb, "ymin") - 1,
                         num(bb, "xmax") - 1, num(bb, "ymax") - 1, "1".equals(diff == null ? null : diff.strip())));
             }
-            return new VocAnnotation(file, boxes);
+            Element size = (Element) doc.getElementsByTagName("size").item(0);
+            return new VocAnnotation(file, boxes, dimension(size, "width"), dimension(size, "height"));
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException(file + ": not a readable VOC annotation (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A positive whole number from {@code <size>}, or 0 when it is missing or not one. */
+    private static int dimension(Element size, String tag) {
+        String t = size == null ? null : text(size, tag);
+        try {
+            int v = t == null ? 0 : (int) Math.round(Double.parseDouble(t.strip()));
+            return Math.max(0, v);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -95,7 +95,8 @@ public final class ReceptiveField {
         return f;
     }
 
-    private static Field union(Field a, Field b) {
+    /** The field of a value that reads both {@code a}'s and {@code b}'s pixels. */
+    public static Field union(Field a, Field b) {
         return new Field(a.rows().union(b.rows()), a.cols().union(b.cols()));
     }
 

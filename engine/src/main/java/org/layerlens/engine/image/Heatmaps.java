@@ -75,6 +75,72 @@ public final class Heatmaps {
         return out;
     }
 
+    /**
+     * A {@code rows x cols} map (row-major) laid over an image: scaled to 0..255 over
+     * {@code [lo, hi]} (clipped), coloured, stretched over the network input's extent in the
+     * image ({@code factors}: its right and bottom edges in image widths and heights, as
+     * {@link InputTransform#factors}; beyond the image where the transform pads), cropped to the
+     * image (in grey) and blended with it: a value's share of the pixel is {@code opacity} times its level,
+     * so that where the map is low the image shows through. {@code smooth}: bilinear (activations)
+     * rather than nearest (one block per cell: head scores). RGB bytes of the image's size.
+     */
+    public static byte[] overlay(LoadedImage img, float[] map, int rows, int cols, double[] factors, float lo,
+                                 float hi, ColorMap cm, boolean smooth, double opacity) {
+        OpenCv.load();
+        if (map.length != rows * cols) {
+            throw new IllegalArgumentException(map.length + " values for a " + rows + "x" + cols + " map");
+        }
+        float scale = hi > lo ? 255f / (hi - lo) : 0f;
+        byte[] gray = new byte[map.length];
+        for (int i = 0; i < map.length; i++) {
+            float v = Float.isNaN(map[i]) ? lo : Math.max(lo, Math.min(hi, map[i]));
+            gray[i] = (byte) Math.round((v - lo) * scale);
+        }
+        int w = img.width();
+        int h = img.height();
+        int ew = Math.max(w, (int) Math.round(factors[0] * w));
+        int eh = Math.max(h, (int) Math.round(factors[1] * h));
+        Mat g = new Mat(rows, cols, CvType.CV_8UC1);
+        Mat big = new Mat();
+        Mat bgr = new Mat();
+        Mat heat = new Mat();
+        try {
+            g.put(0, 0, gray);
+            Imgproc.resize(g, big, new Size(ew, eh), 0, 0, smooth ? Imgproc.INTER_LINEAR : Imgproc.INTER_NEAREST);
+            if (cm == ColorMap.GRAY) {
+                Imgproc.cvtColor(big, heat, Imgproc.COLOR_GRAY2RGB);
+            } else {
+                Imgproc.applyColorMap(big, bgr, cm.cv);
+                Imgproc.cvtColor(bgr, heat, Imgproc.COLOR_BGR2RGB);
+            }
+            byte[] colour = new byte[ew * eh * 3];
+            heat.get(0, 0, colour);
+            byte[] level = new byte[ew * eh];
+            big.get(0, 0, level);
+            byte[] src = img.rgb();
+            byte[] rgb = new byte[w * h * 3];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    // the stronger the value, the more it covers the image: low values leave it visible
+                    double a = opacity * (level[y * ew + x] & 0xff) / 255.0;
+                    int p = (y * w + x) * 3;
+                    // the image in grey, so that its colours are not read as the map's
+                    double grey = 0.299 * (src[p] & 0xff) + 0.587 * (src[p + 1] & 0xff) + 0.114 * (src[p + 2] & 0xff);
+                    for (int ch = 0; ch < 3; ch++) {
+                        double v = grey * (1 - a) + (colour[(y * ew + x) * 3 + ch] & 0xff) * a;
+                        rgb[p + ch] = (byte) Math.round(v);
+                    }
+                }
+            }
+            return rgb;
+        } finally {
+            g.release();
+            big.release();
+            bgr.release();
+            heat.release();
+        }
+    }
+
     /** Writes an RGB byte image as PNG (or any format OpenCV writes, by extension). */
     public static void write(java.nio.file.Path file, byte[] rgb, int w, int h) throws java.io.IOException {
         OpenCv.load();

@@ -57,6 +57,25 @@ public record PadSquareTf(int size) implements InputTransform {
         return new double[] {size / (double) Math.round(width * scale), size / (double) Math.round(height * scale)};
     }
 
+    /**
+     * TF.js's taps: output pixel {@code d} samples {@code d * side / size} of the padded square,
+     * reading its floor and ceiling; whatever lies beyond the image is padding, not image.
+     */
+    @Override
+    public int[] readSpan(long lo, long hi, int width, int height, boolean horizontal) {
+        int extent = horizontal ? width : height;
+        int side = Math.max(width, height);
+        double ratio = (double) side / size;
+        long a = Math.max(0, lo);
+        long b = Math.min(size - 1L, hi);
+        if (a > b) {
+            return null;
+        }
+        long first = Math.max(0, (long) Math.floor(ratio * a));
+        long last = Math.min(side - 1L, (long) Math.ceil(ratio * b));
+        return InputTransform.clip(first, last, extent);
+    }
+
     @Override
     public String describe() {
         return size + "x" + size + " after padding to a square (black, bottom/right), TF.js resizeBilinear, x / 127.5 - 1";

@@ -45,6 +45,39 @@ public record Stretch(int size, float[] mean, float[] std) implements InputTrans
         return new double[] {1, 1};
     }
 
+    /**
+     * OpenCV's INTER_LINEAR taps: output pixel {@code d} samples {@code (d + 0.5) * in / out - 0.5},
+     * reading the pixel at its floor and the next one (weight the fraction; none at the edges,
+     * where OpenCV clamps). An exact 2x reduction runs as INTER_AREA in OpenCV, which reads the
+     * same two pixels.
+     */
+    @Override
+    public int[] readSpan(long lo, long hi, int width, int height, boolean horizontal) {
+        int extent = horizontal ? width : height;
+        long a = Math.max(0, lo);
+        long b = Math.min(size - 1L, hi);
+        if (a > b) {
+            return null;
+        }
+        return InputTransform.clip(taps(a, extent)[0], taps(b, extent)[1], extent);
+    }
+
+    /** First and last source pixel output pixel {@code d} reads along an axis of {@code extent} pixels. */
+    private int[] taps(long d, int extent) {
+        double f = (d + 0.5) * ((double) extent / size) - 0.5;
+        int s = (int) Math.floor(f);
+        double frac = f - s;
+        if (s < 0) {
+            s = 0;
+            frac = 0;
+        }
+        if (s >= extent - 1) {
+            s = extent - 1;
+            frac = 0;
+        }
+        return new int[] {s, frac > 0 ? s + 1 : s};
+    }
+
     @Override
     public String describe() {
         return String.format(Locale.ROOT, "%dx%d bilinear (stretched), (x - %s) / %s", size, size,
