@@ -48,14 +48,15 @@ class InspectorWindowTest {
 
     @BeforeEach
     void open() throws Exception {
-        vm.open(Repo.randomModel().toString(), null, Repo.sample("coffee.png"));
+        WaitForAsyncUtils.waitForAsyncFx(10_000, () -> vm.open(Repo.randomModel().toString(), null,
+                Repo.sample("coffee.png")));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
     }
 
     @AfterEach
     void close() {
-        vm.shutdown();
+        WaitForAsyncUtils.waitForAsyncFx(10_000, () -> vm.close());
     }
 
     private TreeItem<Module> find(TreeItem<Module> it, String path) {
@@ -159,7 +160,7 @@ class InspectorWindowTest {
 
     @Test
     void clickingAChannelOpensItLargeWithTheValueUnderTheCursor(FxRobot robot) throws Exception {
-        robot.interact(() -> vm.selectedPathProperty().set("base_net.0.2"));
+        robot.interact(() -> vm.select("base_net.0.2"));
         javafx.scene.Node cell = robot.lookup(".grid-cell").nth(3).query();
         robot.clickOn(cell);
         WaitForAsyncUtils.waitForFxEvents();
