@@ -111,7 +111,7 @@ public final class InspectorView extends BorderPane {
         side.setId("sideTabs");
 
         SplitPane split = new SplitPane(tree, centre, side);
-        split.setDividerPositions(0.44, 0.72);
+        split.setDividerPositions(0.46, 0.74);
         setCenter(split);
         setBottom(new StatusPane(vm));
 

@@ -181,7 +181,10 @@ public final class LayerLensApp extends Application {
         private void take() {
             try {
                 FxImages.writePng(scene.snapshot(null), options.snapshot());
-                System.out.println("wrote " + options.snapshot());
+                LayerViewModel.LayerResult r = vm.layer().layerProperty().get();
+                System.out.println("wrote " + options.snapshot() + ": " + vm.modelProperty().get().name()
+                        + ", module " + r.path() + ", " + view.gallery().getItems().size() + " channels, "
+                        + vm.detections().size() + " detection(s)");
                 exitCode = 0;
             } catch (Exception ex) {
                 System.err.println("layerlens: " + ex.getMessage());

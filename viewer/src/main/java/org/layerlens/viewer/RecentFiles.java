@@ -17,6 +17,8 @@ public final class RecentFiles {
     private static RecentFiles shared;
     private final Preferences prefs;
     private final ObservableList<Path> files = FXCollections.observableArrayList();
+    /** One read-only view, kept: a wrapper made per call would drop its listeners when collected. */
+    private final ObservableList<Path> readOnly = FXCollections.unmodifiableObservableList(files);
 
     private RecentFiles(Preferences prefs) {
         this.prefs = prefs;
@@ -43,7 +45,7 @@ public final class RecentFiles {
     }
 
     public ObservableList<Path> files() {
-        return FXCollections.unmodifiableObservableList(files);
+        return readOnly;
     }
 
     public void remember(Path p) {

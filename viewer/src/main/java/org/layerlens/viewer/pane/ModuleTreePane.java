@@ -183,24 +183,27 @@ public final class ModuleTreePane extends TreeTableView<Module> {
         }
     }
 
-    /** Sizes every column to its widest cell or header, over all rows (expanded or not). */
+    /** Sizes every column to its widest cell or header, over all rows (expanded or not); head sources are bold. */
     private void fitColumns() {
         if (getRoot() == null) {
             return;
         }
         Font font = Font.getDefault();
+        Font bold = Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, font.getSize());
+        Model m = vm.modelProperty().get();
         for (int i = 0; i < getColumns().size(); i++) {
             TreeTableColumn<Module, ?> c = getColumns().get(i);
             double widest = width(((Label) c.getGraphic()).getText(), font) + 22;
             for (Map.Entry<String, TreeItem<Module>> e : items.entrySet()) {
                 Object v = c.getCellData(e.getValue());
-                double w = width(v == null ? "" : v.toString(), font) + 12;
+                boolean source = m != null && m.tree().sourcePaths().contains(e.getKey());
+                double w = width(v == null ? "" : v.toString(), source ? bold : font) + 14;
                 if (i == 0) {
                     w += depth(e.getKey()) * 12 + 30; // indentation and the disclosure arrow
                 }
                 widest = Math.max(widest, w);
             }
-            c.setPrefWidth(Math.ceil(widest * 1.06)); // bold rows (head sources) are wider
+            c.setPrefWidth(Math.ceil(widest));
             if ("ms".equals(c.getUserData())) {
                 widestTime = widest;
             }
