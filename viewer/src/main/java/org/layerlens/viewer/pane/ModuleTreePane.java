@@ -32,6 +32,7 @@ import org.layerlens.viewer.ModelFacts;
  * result, so nothing is cut off. {@link #addColumn} adds a column (a comparison, say).
  */
 public final class ModuleTreePane extends TreeTableView<Module> {
+    private static final double FONT_SIZE = 12;
     private final InspectorViewModel vm;
     private final Map<String, TreeItem<Module>> items = new HashMap<>();
     private boolean syncing;
@@ -41,6 +42,7 @@ public final class ModuleTreePane extends TreeTableView<Module> {
     public ModuleTreePane(InspectorViewModel vm) {
         this.vm = vm;
         setId("moduleTree");
+        setStyle("-fx-font-size: " + FONT_SIZE + "px;"); // seven columns beside the picture: a compact table
         setShowRoot(true);
         setTableMenuButtonVisible(true); // columns can be hidden from the header's menu
         addColumn("Module", "The module's name in PyTorch's dotted path", m -> m.path().isEmpty()
@@ -188,8 +190,8 @@ public final class ModuleTreePane extends TreeTableView<Module> {
         if (getRoot() == null) {
             return;
         }
-        Font font = Font.getDefault();
-        Font bold = Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, font.getSize());
+        Font font = Font.font(Font.getDefault().getFamily(), FONT_SIZE);
+        Font bold = Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, FONT_SIZE);
         Model m = vm.modelProperty().get();
         for (int i = 0; i < getColumns().size(); i++) {
             TreeTableColumn<Module, ?> c = getColumns().get(i);
@@ -212,7 +214,7 @@ public final class ModuleTreePane extends TreeTableView<Module> {
 
     /** Whether this run's longest time needs more room than the ms column has (a slow first run). */
     private boolean timesGrew(org.layerlens.viewer.RunResult r) {
-        double w = width(Format.millis((long) (r.inspection().totalMillis() * 1e6)), Font.getDefault());
+        double w = width(Format.millis((long) (r.inspection().totalMillis() * 1e6)), Font.font(FONT_SIZE));
         return w + 12 > widestTime;
     }
 
