@@ -37,9 +37,11 @@ public final class BlockSteps {
     /**
      * One step: what it does ({@code "depthwise 3x3"}), details (channels, stride, what follows it),
      * its multiply-adds, the tensors it reads and writes (indices into {@link Block#tensors()}),
-     * and the leaf modules that emitted its ops.
+     * the leaf modules that emitted its ops, and for a depthwise convolution what an ordinary
+     * convolution of the same shapes would cost (0 otherwise): the saving MobileNets are built on.
      */
-    public record Step(String kind, String detail, long macs, List<Integer> inputs, int output, List<String> modules) {
+    public record Step(String kind, String detail, long macs, List<Integer> inputs, int output, List<String> modules,
+                       long denseMacs) {
     }
 
     /**
@@ -167,7 +169,8 @@ public final class BlockSteps {
         tensors.add(tensor(g, end.output()));
         long macs = ops.stream().mapToLong(Op::macs).sum();
         List<String> modules = ops.stream().map(Op::path).distinct().toList();
-        return new Step(kind, detail(ops, main), macs, List.copyOf(inputs), tensors.size() - 1, modules);
+        long dense = main instanceof Op.Conv c && c.depthwise() ? c.macs() * c.in() : 0;
+        return new Step(kind, detail(ops, main), macs, List.copyOf(inputs), tensors.size() - 1, modules, dense);
     }
 
     private static int indexOf(List<Tensor> tensors, Value v) {

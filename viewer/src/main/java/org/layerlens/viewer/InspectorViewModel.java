@@ -440,8 +440,13 @@ public final class InspectorViewModel {
             if (r.model().tree().find(selectedPath.get()) == null || selectedPath.get().isEmpty()) {
                 selectedPath.set(defaultSelection(r.model()));
             }
-            r.model().notes().stream().skip(1).forEach(n -> notices.add(n.startsWith("warning")
-                    ? Notice.warning(r.model().name() + ": " + n) : Notice.info(r.model().name() + ": " + n)));
+            // one notification per model, its notes on separate lines; a warning among them makes it a warning
+            List<String> notes = r.model().notes().stream().skip(1).toList();
+            if (!notes.isEmpty()) {
+                String text = r.model().name() + ":\n" + String.join("\n", notes);
+                notices.add(notes.stream().anyMatch(n -> n.startsWith("warning")) ? Notice.warning(text)
+                        : Notice.info(text));
+            }
         }
         if (newImage && r.frame() < 0 && r.image().shrunk()) {
             notices.add(Notice.info(String.format(Locale.ROOT, "%s is %dx%d; read at %dx%d (LayerLens keeps at most "

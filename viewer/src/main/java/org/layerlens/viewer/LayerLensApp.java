@@ -106,6 +106,13 @@ public final class LayerLensApp extends Application {
             vm.layer().overlayProperty().set(true);
         }
         if (options.video() != null) {
+            if (options.snapshot() != null) { // a snapshot of a video is taken once it has played through
+                vm.video().openProperty().addListener((o, a, open) -> {
+                    if (open) {
+                        vm.video().play();
+                    }
+                });
+            }
             vm.video().openFile(options.video());
         }
         if (options.snapshot() != null && !measuring) {
@@ -152,7 +159,7 @@ public final class LayerLensApp extends Application {
                 return;
             }
             boolean videoPending = options.video() != null && (!vm.video().openProperty().get()
-                    || vm.video().busyProperty().get());
+                    || vm.video().busyProperty().get() || vm.video().playingProperty().get());
             LayerViewModel.LayerResult r = vm.layer().layerProperty().get();
             boolean layerShown = r != null && r.path().equals(vm.selectedPathProperty().get());
             if (!channelDone && layerShown && r.data() != null) {

@@ -48,6 +48,8 @@ class BlockStepsTest {
         assertEquals(75L * 75 * 144 * 9, b.steps().get(1).macs());
         assertEquals(75L * 75 * 24 * 144, b.steps().get(2).macs());
         assertEquals(0, b.steps().get(3).macs());
+        assertEquals(75L * 75 * 144 * 144 * 9, b.steps().get(1).denseMacs(), "an ordinary 3x3 conv, 144 -> 144");
+        assertEquals(0, b.steps().get(0).denseMacs());
         assertEquals(g.macsByModule().get("base_net.3"), b.macs(), "the block's total is the graph's");
         assertEquals(List.of("base_net.3.conv.0", "base_net.3.conv.1", "base_net.3.conv.2"),
                 b.steps().get(0).modules());

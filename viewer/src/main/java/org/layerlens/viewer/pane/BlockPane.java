@@ -107,7 +107,7 @@ public final class BlockPane extends ScrollPane {
             skipTo = null;
             for (BlockSteps.Step s : b.steps()) {
                 rows.add(arrow());
-                Node step = step(s, selected);
+                Node step = step(s, selected, b.path());
                 rows.add(step);
                 if (s.kind().equals("add") && s.inputs().contains(0)) {
                     skipFrom = tensorRows[0];
@@ -149,16 +149,21 @@ public final class BlockPane extends ScrollPane {
             return row;
         }
 
-        private Node step(BlockSteps.Step s, String selected) {
+        private Node step(BlockSteps.Step s, String selected, String block) {
             Label kind = new Label(s.kind());
             kind.setFont(Font.font(null, FontWeight.BOLD, 12));
             Label detail = new Label(s.detail());
             detail.setWrapText(true);
-            Label cost = new Label(s.macs() > 0 ? Format.macs(s.macs()) + " mult-adds" : "no multiply-adds");
+            Label cost = new Label(s.macs() > 0 ? Format.macs(s.macs()) + " mult-adds" + (s.denseMacs() > 0
+                    ? " (an ordinary " + s.kind().substring("depthwise ".length()) + " convolution: "
+                    + Format.macs(s.denseMacs()) + ")" : "") : "no multiply-adds");
+            cost.setWrapText(true);
             cost.setTextFill(Color.web("#555"));
             VBox box = new VBox(1, kind, detail, cost);
             box.getStyleClass().add("block-step");
-            boolean here = s.modules().stream().anyMatch(m -> m.equals(selected) || selected.startsWith(m + "."));
+            // the step that holds the selected module (the block's own ops, its residual add, hold everything)
+            boolean here = s.modules().stream().anyMatch(m -> m.equals(selected)
+                    || !m.equals(block) && selected.startsWith(m + "."));
             box.setStyle("-fx-background-color: " + (s.kind().equals("add") ? "#eef6ee" : "#eef2fb")
                     + "; -fx-background-radius: 6; -fx-border-radius: 6; -fx-padding: 4 8 4 8; -fx-border-color: "
                     + (here ? "#ff9900; -fx-border-width: 2;" : "#9db0d8; -fx-border-width: 1;"));
