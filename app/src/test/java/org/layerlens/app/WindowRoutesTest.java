@@ -283,4 +283,32 @@ class WindowRoutesTest {
         assertTrue(e.getMessage().contains("closed"));
         assertTrue(vm.inspectionProperty().get() != null, "the first window keeps its own");
     }
+
+    @Test
+    void exportsFromTheMenuWriteWhatIsShown(FxRobot robot, @TempDir Path dir) throws Exception {
+        robot.interact(() -> vm.select("base_net.14.conv.2"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.layer().layerProperty().get() != null
+                && vm.layer().layerProperty().get().path().equals("base_net.14.conv.2")
+                && vm.layer().heatProperty().get() != null);
+        Path npy = dir.resolve("tap.npy");
+        Path gallery = dir.resolve("gallery.png");
+        Path json = dir.resolve("detections.json");
+        for (Path p : List.of(npy, gallery, json)) {
+            answers.add(p);
+        }
+        robot.interact(() -> menuItem("Export", "Selected Tensor as .npy…").fire());
+        robot.interact(() -> menuItem("Export", "Whole Gallery as PNG…").fire());
+        robot.interact(() -> menuItem("Export", "Detections as JSON…").fire());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.notices().stream().filter(n -> n.text()
+                .startsWith("Wrote ")).count() == 3);
+        org.layerlens.engine.io.Npy.Array a = org.layerlens.engine.io.Npy.read(npy);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {1, 576, 19, 19}, a.shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(vm.inspectionProperty().get().layer("base_net.14.conv.2")
+                .chw(), a.data(), 0f);
+        org.opencv.core.Mat png = org.opencv.imgcodecs.Imgcodecs.imread(gallery.toString());
+        assertEquals(24 * 21, png.cols(), "24 columns of 19+2 pixels for 576 channels");
+        String text = java.nio.file.Files.readString(json);
+        assertEquals(vm.detections().size(), com.google.gson.JsonParser.parseString(text).getAsJsonArray().get(0)
+                .getAsJsonObject().getAsJsonArray("detections").size());
+    }
 }

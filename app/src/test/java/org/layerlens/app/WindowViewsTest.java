@@ -324,4 +324,31 @@ class WindowViewsTest {
         assertFalse(vm.video().openProperty().get());
         assertFalse(robot.lookup("#videoBar").query().isVisible());
     }
+
+    @Test
+    void theTrailScrollsToADeepStepAndOneByOneMapsShowValues(FxRobot robot) throws Exception {
+        javafx.scene.control.ScrollPane trail = robot.lookup("#shapeTrail").queryAs(javafx.scene.control.ScrollPane.class);
+        robot.interact(() -> vm.select("base_net.0.0"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(0, trail.getHvalue(), 1e-9, "the first steps are in view");
+        robot.interact(() -> vm.select("extras.3"));
+        settle();
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.ToggleButton step = robot.lookup((javafx.scene.control.ToggleButton b) ->
+                b.getText().equals("1x1x64 ◆")).query();
+        assertTrue(step.isSelected());
+        javafx.geometry.Bounds b = step.localToScene(step.getBoundsInLocal());
+        javafx.geometry.Bounds v = trail.localToScene(trail.getLayoutBounds());
+        assertTrue(b.getMinX() >= v.getMinX() && b.getMaxX() <= v.getMaxX(), "the selected step is in view: " + b
+                + " in " + v);
+        // 1x1x64: each cell shows its channel's value
+        LayerViewModel.LayerResult r = vm.layer().layerProperty().get();
+        assertTrue(r.pointLike());
+        List<String> values = robot.from(view.gallery()).lookup((Label l) -> l.getText().matches("-?[0-9.e+-]+"))
+                .queryAllAs(Label.class).stream().map(Label::getText).toList();
+        assertTrue(values.size() >= 10, "values shown: " + values);
+        assertTrue(values.contains(String.format(java.util.Locale.ROOT, "%.4g", r.data().values[0])), values
+                .toString());
+        assertTrue(values.stream().distinct().count() > 5, "not all alike: " + values);
+    }
 }

@@ -427,6 +427,7 @@ public final class InspectorViewModel {
             r.dispose();
             return;
         }
+        long t0 = System.nanoTime();
         RunResult old = result.get();
         boolean newModel = old == null || old.model() != r.model();
         boolean newImage = r.image() != null && (old == null || old.image() == null
@@ -473,6 +474,8 @@ public final class InspectorViewModel {
         if (old != null && old.inspection() != r.inspection()) {
             old.dispose(); // after the listeners above moved on to the new result
         }
+        LayerLensApp.trace(String.format(Locale.ROOT, "commit on the JavaFX thread: %.1f ms",
+                (System.nanoTime() - t0) / 1e6));
     }
 
     /**
