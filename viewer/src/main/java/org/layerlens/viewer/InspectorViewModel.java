@@ -323,11 +323,6 @@ public final class InspectorViewModel {
         }
     }
 
-    /** Same as {@link #close()} (kept for callers of the old name). */
-    public void shutdown() {
-        close();
-    }
-
     public boolean closed() {
         return closed;
     }

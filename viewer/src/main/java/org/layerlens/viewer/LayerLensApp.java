@@ -26,9 +26,6 @@ public final class LayerLensApp extends Application {
      */
     public record Options(String modelRef, Path labels, Path image, String layer, Path snapshot, List<Path> measure,
                           Path video, Look look) {
-        public Options(String modelRef, Path labels, Path image, String layer, Path snapshot, List<Path> measure) {
-            this(modelRef, labels, image, layer, snapshot, measure, null, Look.NONE);
-        }
     }
 
     /**
@@ -38,7 +35,6 @@ public final class LayerLensApp extends Application {
      * @param detection the detection to select (1 = the first in the table), or null
      */
     public record Look(String tab, Integer channel, Double overlay, Integer detection) {
-        public static final Look NONE = new Look(null, null, null, null);
     }
 
     /** Exit status for a --layer the model does not have (a usage error). */

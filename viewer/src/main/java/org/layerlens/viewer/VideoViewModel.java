@@ -179,8 +179,12 @@ public final class VideoViewModel {
         Video v = video;
         var model = vm.modelTarget();
         lane.submit(job -> {
-            int index = v.position();
-            LoadedImage f = v.read();
+            int index;
+            LoadedImage f;
+            synchronized (v) { // the frame and its index together, whatever a cancelled job still does
+                index = v.position();
+                f = v.read();
+            }
             return f == null ? null : runFrame(job, model, f, index);
         }, this::showStill, RunResult::dispose, () -> { }, t -> vm.fail("Stepping " + v.name(), t));
     }
@@ -197,9 +201,13 @@ public final class VideoViewModel {
         Video v = video;
         var model = vm.modelTarget();
         lane.submit(job -> {
-            v.seek(index);
-            int at = v.position();
-            LoadedImage f = v.read();
+            int at;
+            LoadedImage f;
+            synchronized (v) {
+                v.seek(index);
+                at = v.position();
+                f = v.read();
+            }
             return f == null ? null : runFrame(job, model, f, at);
         }, this::showStill, RunResult::dispose, () -> { }, t -> vm.fail("Seeking in " + v.name(), t));
     }
@@ -266,14 +274,21 @@ public final class VideoViewModel {
         double fps = v.fps();
         while (!job.cancelled()) {
             int skipped = 0;
-            if (!v.camera()) {
-                int due = f0 + (int) ((System.nanoTime() - t0) / 1e9 * fps);
-                while (v.position() < due && v.position() < v.frameCount() - 1 && v.skip()) {
-                    skipped++;
+            int index;
+            LoadedImage f;
+            synchronized (v) {
+                if (job.cancelled()) {
+                    return;
                 }
+                if (!v.camera()) {
+                    int due = f0 + (int) ((System.nanoTime() - t0) / 1e9 * fps);
+                    while (v.position() < due && v.position() < v.frameCount() - 1 && v.skip()) {
+                        skipped++;
+                    }
+                }
+                index = v.position();
+                f = v.read();
             }
-            int index = v.position();
-            LoadedImage f = v.read();
             if (f == null) {
                 return; // the end
             }
