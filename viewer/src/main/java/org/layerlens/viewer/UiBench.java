@@ -99,6 +99,30 @@ final class UiBench {
                 + "100 ms: %s%n", maxGapNanos / 1e6, gaps.size() > 10 ? gaps.size() + " gaps" : gaps);
     }
 
+    /** CPU nanoseconds used so far by each live thread, by name. */
+    private static java.util.Map<String, Long> cpuByThread() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long ns = mx.getThreadCpuTime(t.getId());
+            if (ns >= 0) {
+                out.merge(t.getName() + "#" + t.getId(), ns, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** CPU time spent between two readings by the threads whose names start with {@code prefix}. */
+    private static long spent(java.util.Map<String, Long> before, java.util.Map<String, Long> after, String prefix) {
+        long sum = 0;
+        for (var e : after.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            }
+        }
+        return sum;
+    }
+
     private void playVideo(Path file) {
         VideoViewModel v = vm.video();
         List<Double> networkMs = new ArrayList<>();
@@ -108,9 +132,11 @@ final class UiBench {
             }
         });
         long[] started = new long[1];
+        java.util.Map<String, Long> cpu0 = new java.util.HashMap<>();
         v.openProperty().addListener((o, a, open) -> {
             if (open) {
                 started[0] = System.nanoTime();
+                cpu0.putAll(cpuByThread());
                 v.play();
             }
         });
@@ -124,6 +150,12 @@ final class UiBench {
                         v.videoFpsProperty().get(), v.shownProperty().get(), secs, v.shownProperty().get() / secs,
                         vm.selectedPathProperty().get(), view.gallery().getItems().size(), v.droppedProperty().get(),
                         ms.length == 0 ? 0 : ms[ms.length / 2]);
+                // CPU time, not wall time: what each thread cost per frame, however loaded the machine
+                java.util.Map<String, Long> cpu = cpuByThread();
+                int n = Math.max(1, v.shownProperty().get());
+                System.out.printf(Locale.ROOT, "CPU per frame shown: JavaFX thread %.0f ms, renderer %.0f ms, workers "
+                        + "%.0f ms%n", spent(cpu0, cpu, "JavaFX Application Thread") / 1e6 / n,
+                        spent(cpu0, cpu, "QuantumRenderer") / 1e6 / n, spent(cpu0, cpu, "layerlens-worker") / 1e6 / n);
                 printGaps();
                 Platform.exit();
             }

@@ -158,6 +158,7 @@ public final class GalleryPane extends VBox {
         private final Label value = new Label();
         private final Label label = new Label();
         private final VBox box = new VBox(1);
+        private int shows = -1;
 
         ChannelCell() {
             cells.add(this);
@@ -200,7 +201,11 @@ public final class GalleryPane extends VBox {
                 }
             } else {
                 Image img = thumbs.get(c);
-                view.setImage(img);
+                if (img != null || shows != c) {
+                    // a new frame of the same channel keeps its old picture until the new one is built
+                    view.setImage(img);
+                    shows = c;
+                }
                 box.getChildren().setAll(view, label);
                 if (img == null) {
                     request(c, r.data(), false);

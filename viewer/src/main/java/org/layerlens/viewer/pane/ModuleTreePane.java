@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.scene.control.Label;
 import javafx.scene.control.TreeItem;
@@ -77,7 +78,7 @@ public final class ModuleTreePane extends TreeTableView<Module> {
         });
         vm.modelProperty().addListener((o, a, m) -> build(m));
         vm.resultProperty().addListener((o, a, r) -> {
-            refresh();
+            // cells follow the result through their bindings (no refresh: that rebuilds every cell, per video frame)
             // sized once per model (measuring every row takes a while); later runs only change times
             if (r != null && r.inspection() != null && (fittedFor != r.model() || timesGrew(r))) {
                 fittedFor = r.model();
@@ -92,7 +93,10 @@ public final class ModuleTreePane extends TreeTableView<Module> {
         });
     }
 
-    /** Adds a column computed from the module (on the JavaFX thread: keep it to a lookup). */
+    /**
+     * Adds a column computed from the module, again whenever the result changes (on the JavaFX
+     * thread: keep it to a lookup).
+     */
     public TreeTableColumn<Module, String> addColumn(String title, String tooltip, Function<Module, String> value,
                                                      boolean numeric) {
         TreeTableColumn<Module, String> c = new TreeTableColumn<>();
@@ -100,8 +104,12 @@ public final class ModuleTreePane extends TreeTableView<Module> {
         header.setTooltip(new Tooltip(tooltip));
         c.setGraphic(header);
         c.setUserData(title);
-        c.setCellValueFactory(p -> new ReadOnlyStringWrapper(p.getValue().getValue() == null ? ""
-                : value.apply(p.getValue().getValue())));
+        c.setCellValueFactory(p -> {
+            Module m = p.getValue().getValue();
+            // recomputed when the result changes (shapes, times); bindings hold their dependencies weakly
+            return m == null ? new ReadOnlyStringWrapper("") : Bindings.createStringBinding(() -> value.apply(m),
+                    vm.resultProperty());
+        });
         if (numeric) {
             c.setStyle("-fx-alignment: CENTER-RIGHT;");
         }
