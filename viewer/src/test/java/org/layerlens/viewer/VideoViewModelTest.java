@@ -170,4 +170,35 @@ class VideoViewModelTest {
                 fx.onUi(() -> vm.errorProperty().get()));
         assertTrue(fx.onUi(() -> vm.inspectionProperty().get() != null), "the image stays");
     }
+
+    @Test
+    void pauseStopsAfterTheFrameInTheNetworkAndPlayGoesOnFromThere(@TempDir Path dir) throws Exception {
+        Path clip = TestImages.video(dir.resolve("clip.avi"), Fixtures.sample("astronaut.png"), 40, 10);
+        fx.onUi(() -> vm.openFile(clip));
+        fx.await(60, "the first frame", () -> video.openProperty().get() && !frames.isEmpty());
+        vm.setRunListener(e -> {
+            if (e.path().equals("base_net.0.0")) {
+                try {
+                    Thread.sleep(150);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        fx.onUi(video::play);
+        fx.await(60, "two frames shown", () -> video.shownProperty().get() >= 2);
+        fx.onUi(video::pause);
+        assertFalse(fx.onUi(() -> video.playingProperty().get()));
+        fx.await(30, "the frame in the network to end", () -> !video.busyProperty().get());
+        int at = fx.onUi(() -> video.positionProperty().get());
+        int shown = frames.size();
+        Thread.sleep(600);
+        assertEquals(shown, frames.size(), "nothing more is shown while paused");
+        assertEquals(at, (int) fx.onUi(() -> video.positionProperty().get()));
+        assertTrue(at < 39, "paused before the end: " + at);
+        fx.onUi(video::play);
+        fx.await(60, "more frames", () -> frames.size() > shown);
+        assertTrue(lastFrame() > at, "play goes on after the frame shown");
+        fx.onUi(video::pause);
+    }
 }
