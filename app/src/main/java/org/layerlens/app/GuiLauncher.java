@@ -3,10 +3,13 @@ package org.layerlens.app;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import org.layerlens.app.cli.Args;
 import org.layerlens.app.cli.Context;
+import org.layerlens.engine.api.Model;
+import org.layerlens.viewer.InspectorViewModel;
 import org.layerlens.viewer.LayerLensApp;
 
 /** Starts the JavaFX window on the default model and sample image unless told otherwise. */
@@ -15,23 +18,72 @@ final class GuiLauncher {
     }
 
     static int launch(Args a) throws Exception {
-        a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads"));
+        a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads", "video", "tab",
+                "channel", "overlay", "detection"));
         Path image = a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImage();
         Path labels = a.get("labels") == null ? null : Paths.get(a.get("labels"));
         Path snapshot = a.get("snapshot") == null ? null : Paths.get(a.get("snapshot"));
         List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"));
-        LayerLensApp.Options o = new LayerLensApp.Options(a.get("model", ModelRef.DEFAULT), labels, image,
-                a.get("layer"), snapshot, measure);
-        // start ND4J and read the model while JavaFX starts: the first window comes up ~1.5 s sooner
-        Thread early = new Thread(() -> {
-            try {
-                ModelRef.load(o.modelRef(), labels);
-            } catch (Exception ignored) {
-                // the window reports it when it loads the model itself
+        Path video = a.get("video") == null ? null : Paths.get(a.get("video"));
+        String tab = a.get("tab");
+        if (tab != null && !Set.of("channels", "block").contains(tab.toLowerCase(Locale.ROOT))) {
+            throw new Args.UsageException("--tab is channels or block, not '" + tab + "'");
+        }
+        LayerLensApp.Look look = new LayerLensApp.Look(tab,
+                a.get("channel") == null ? null : a.getInt("channel", 0, 0),
+                a.get("overlay") == null ? null : a.getFraction("overlay", 0.55),
+                a.get("detection") == null ? null : a.getInt("detection", 1, 1));
+        String ref = a.get("model", ModelRef.DEFAULT);
+        String display = missingDisplay();
+        if (display != null) {
+            throw new java.io.IOException(display);
+        }
+        LayerLensApp.Options o = new LayerLensApp.Options(ref, labels, image, a.get("layer"), snapshot, measure,
+                video, look);
+        InspectorViewModel.ModelLoader loader = ModelRef::load;
+        if (o.layer() != null) {
+            // a --layer the model lacks is a usage error: one line before any window opens
+            Model m = ModelRef.load(ref, labels);
+            if (m.tree().find(o.layer()) == null) {
+                throw new Args.UsageException(LayerLensApp.unknownLayer(o.layer(), m));
             }
-        }, "layerlens-preload");
-        early.setDaemon(true);
-        early.start();
-        return LayerLensApp.launch(o, ModelRef::load);
+            loader = first(m, ref, labels);
+        } else {
+            // start ND4J and read the model while JavaFX starts: the first window comes up ~1.5 s sooner
+            Thread early = new Thread(() -> {
+                try {
+                    ModelRef.load(o.modelRef(), labels);
+                } catch (Exception ignored) {
+                    // the window reports it when it loads the model itself
+                }
+            }, "layerlens-preload");
+            early.setDaemon(true);
+            early.start();
+        }
+        return LayerLensApp.launch(o, loader);
+    }
+
+    /** A loader that hands out a model already read for its first request, and reads the rest. */
+    private static InspectorViewModel.ModelLoader first(Model loaded, String ref, Path labels) {
+        return (r, l) -> r.equals(ref) && java.util.Objects.equals(l, labels) ? loaded : ModelRef.load(r, l);
+    }
+
+    /**
+     * Why no window can open here, or null: on Linux and other X11 systems JavaFX needs $DISPLAY
+     * (or Wayland's); without one it fails deep inside GTK. macOS and Windows always have a screen;
+     * the tests' headless Monocle platform needs none.
+     */
+    static String missingDisplay() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (os.contains("win") || os.contains("mac") || System.getProperty("glass.platform") != null) {
+            return null;
+        }
+        String x = System.getenv("DISPLAY");
+        String w = System.getenv("WAYLAND_DISPLAY");
+        if ((x == null || x.isBlank()) && (w == null || w.isBlank())) {
+            return "no display to open the window on (DISPLAY is not set); for --snapshot or --measure without a "
+                    + "screen, run it under a virtual one: xvfb-run -a java -jar layerlens.jar --snapshot OUT.png";
+        }
+        return null;
     }
 }

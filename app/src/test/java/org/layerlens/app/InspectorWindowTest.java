@@ -48,14 +48,15 @@ class InspectorWindowTest {
 
     @BeforeEach
     void open() throws Exception {
-        vm.open(Repo.randomModel().toString(), null, Repo.sample("coffee.png"));
+        WaitForAsyncUtils.waitForAsyncFx(10_000, () -> vm.open(Repo.randomModel().toString(), null,
+                Repo.sample("coffee.png")));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.inspectionProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
     }
 
     @AfterEach
     void close() {
-        vm.shutdown();
+        WaitForAsyncUtils.waitForAsyncFx(10_000, () -> vm.close());
     }
 
     private TreeItem<Module> find(TreeItem<Module> it, String path) {
@@ -71,9 +72,15 @@ class InspectorWindowTest {
         return null;
     }
 
+    /** The gallery is filled on a worker: waits for it to show {@code n} channels. */
+    private void gallery(int n) throws java.util.concurrent.TimeoutException {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> view.gallery().getItems().size() == n);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
     @SuppressWarnings("unchecked")
     @Test
-    void treeShowsTheTapWithItsShapeAndSelectingItFillsTheGallery(FxRobot robot) {
+    void treeShowsTheTapWithItsShapeAndSelectingItFillsTheGallery(FxRobot robot) throws Exception {
         TreeItem<Module> item = find(view.tree().getRoot(), "base_net.14.conv.2");
         assertTrue(item != null, "row base_net.14.conv.2");
         TreeTableColumn<Module, String> output = (TreeTableColumn<Module, String>) view.tree().getColumns().get(2);
@@ -81,10 +88,10 @@ class InspectorWindowTest {
         assertEquals("10x10x1280", output.getCellData(find(view.tree().getRoot(), "base_net.18")));
 
         robot.interact(() -> view.tree().getSelectionModel().select(find(view.tree().getRoot(), "base_net.0.0")));
-        assertEquals(32, view.gallery().getItems().size());
+        gallery(32);
         robot.interact(() -> view.tree().getSelectionModel().select(item));
         assertEquals("base_net.14.conv.2", vm.selectedPathProperty().get());
-        assertEquals(576, view.gallery().getItems().size());
+        gallery(576);
         assertTrue(robot.lookup(".grid-cell").queryAll().size() > 10, "thumbnails rendered");
         // the shape trail: the selected module's step is highlighted; clicking a step selects its module
         javafx.scene.control.ToggleButton tapStep = robot.lookup((javafx.scene.control.ToggleButton b) ->
@@ -93,7 +100,7 @@ class InspectorWindowTest {
         robot.clickOn((javafx.scene.control.ToggleButton) robot.lookup((javafx.scene.control.ToggleButton b) ->
                 b.getText().equals("10x10x1280 ◆")).query());
         assertEquals("base_net.18", vm.selectedPathProperty().get());
-        assertEquals(1280, view.gallery().getItems().size());
+        gallery(1280);
         robot.interact(() -> view.tree().getSelectionModel().select(item));
         // keyboard: down moves to the next module
         robot.interact(() -> view.tree().requestFocus());
@@ -159,10 +166,12 @@ class InspectorWindowTest {
 
     @Test
     void clickingAChannelOpensItLargeWithTheValueUnderTheCursor(FxRobot robot) throws Exception {
-        robot.interact(() -> vm.selectedPathProperty().set("base_net.0.2"));
+        robot.interact(() -> vm.select("base_net.0.2"));
+        gallery(32);
         javafx.scene.Node cell = robot.lookup(".grid-cell").nth(3).query();
         robot.clickOn(cell);
-        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.listTargetWindows().stream()
+                .anyMatch(w -> w instanceof javafx.stage.Stage s && s.getTitle() != null && s.getTitle().contains("channel")));
         javafx.stage.Stage big = (javafx.stage.Stage) robot.listTargetWindows().stream()
                 .filter(w -> w instanceof javafx.stage.Stage s && s.getTitle() != null && s.getTitle().contains("channel"))
                 .findFirst().orElseThrow();
@@ -210,7 +219,7 @@ class InspectorWindowTest {
         assertEquals(1, vm.detections().size(), "one face on astronaut.png");
         assertEquals("face", vm.detections().get(0).label());
         robot.interact(() -> view.tree().getSelectionModel().select(find(view.tree().getRoot(), "mobilenetv1.conv_11")));
-        assertEquals(512, view.gallery().getItems().size());
+        gallery(512);
         java.nio.file.Path shot = java.nio.file.Path.of("target", "faces-v1-window.png");
         robot.interact(() -> {
             try {

@@ -14,6 +14,11 @@ public final class FxImages {
     private FxImages() {
     }
 
+    /** A JavaFX image of an RGB picture; may be called on any thread (the image is not yet in a scene). */
+    public static WritableImage fromRgb(Rgb rgb) {
+        return fromRgb(rgb.bytes(), rgb.width(), rgb.height());
+    }
+
     public static WritableImage fromRgb(byte[] rgb, int w, int h) {
         WritableImage img = new WritableImage(w, h);
         img.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getByteRgbInstance(), rgb, 0, w * 3);

@@ -1,28 +1,49 @@
 package org.layerlens.viewer;
 
 import java.nio.file.Path;
+import java.util.List;
 
-import javafx.animation.PauseTransition;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import javafx.util.Duration;
+import org.layerlens.engine.api.Detection;
+import org.layerlens.engine.api.Model;
 
 /**
  * The JavaFX application. Started through {@link #launch(Options, InspectorViewModel.ModelLoader)}
  * from a plain main class so that it runs from the class path.
  */
 public final class LayerLensApp extends Application {
-    /** What to open, and whether to take a snapshot and exit. */
-    public record Options(String modelRef, Path labels, Path image, String layer, Path snapshot,
-                          java.util.List<Path> measure) {
+    /**
+     * What to open, what to show, and whether to take a snapshot and exit (or measure).
+     *
+     * @param look what the window shows besides the defaults (the side tab, a channel, the overlay,
+     *             a selected detection), for snapshots and for starting where one left off
+     */
+    public record Options(String modelRef, Path labels, Path image, String layer, Path snapshot, List<Path> measure,
+                          Path video, Look look) {
     }
 
+    /**
+     * @param tab       the side tab to show ("channels", "block"), or null
+     * @param channel   the channel to select in the selected module, or null for its strongest
+     * @param overlay   the heatmap overlay's opacity (0..1), or null for no overlay
+     * @param detection the detection to select (1 = the first in the table), or null
+     */
+    public record Look(String tab, Integer channel, Double overlay, Integer detection) {
+    }
+
+    /** Exit status for a --layer the model does not have (a usage error). */
+    public static final int USAGE = 2;
     private static Options options;
     private static InspectorViewModel.ModelLoader loader;
     private static volatile int exitCode;
     private InspectorViewModel vm;
+    private InspectorView view;
 
     public static int launch(Options o, InspectorViewModel.ModelLoader l) {
         options = o;
@@ -35,70 +56,156 @@ public final class LayerLensApp extends Application {
     public void start(Stage stage) {
         trace("JavaFX started");
         vm = new InspectorViewModel(loader);
-        InspectorView view = new InspectorView(vm);
+        view = new InspectorView(vm);
         Scene scene = InspectorView.scene(view);
         stage.setScene(scene);
         InspectorView.bindTitle(stage, vm);
+        stage.setOnHidden(e -> vm.close());
         stage.show();
         trace("window shown");
-        if (options.measure() != null && !options.measure().isEmpty()) {
-            new UiBench(vm, options.measure()).start();
+        boolean measuring = options.measure() != null && !options.measure().isEmpty();
+        if (measuring) {
+            new UiBench(vm, view, options.measure()).start();
         } else if (options.snapshot() != null) {
-            armSnapshot(scene);
-        } else if (options.layer() != null) {
-            vm.inspectionProperty().addListener((o, a, b) -> {
-                if (a == null && b != null) {
-                    vm.selectedPathProperty().set(options.layer());
+            vm.errorProperty().addListener((o, a, msg) -> {
+                if (msg != null) {
+                    fail(msg, 1);
                 }
             });
         }
+        vm.resultProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends RunResult> o, RunResult a, RunResult r) {
+                if (r == null) {
+                    return;
+                }
+                vm.resultProperty().removeListener(this);
+                first(r.model(), scene, measuring);
+            }
+        });
         vm.open(options.modelRef(), options.labels(), options.image());
     }
 
-    private void armSnapshot(Scene scene) {
-        String layer = options.layer() == null ? "base_net.14.conv.2" : options.layer();
-        vm.inspectionProperty().addListener((o, a, ins) -> {
-            if (ins == null) {
-                return;
+    /** The first result: check --layer, select it, open the video, arm the snapshot. */
+    private void first(Model m, Scene scene, boolean measuring) {
+        String layer = options.layer();
+        if (layer != null && m.tree().find(layer) == null) {
+            fail(unknownLayer(layer, m), USAGE);
+            return;
+        }
+        vm.select(layer != null ? layer : InspectorViewModel.defaultSelection(m));
+        if (options.look().tab() != null) {
+            view.showSideTab(options.look().tab());
+        }
+        if (options.look().overlay() != null) {
+            vm.layer().overlayOpacityProperty().set(options.look().overlay());
+            vm.layer().overlayProperty().set(true);
+        }
+        if (options.video() != null) {
+            if (options.snapshot() != null) { // a snapshot of a video is taken once it has played through
+                vm.video().openProperty().addListener((o, a, open) -> {
+                    if (open) {
+                        vm.video().play();
+                    }
+                });
             }
-            vm.selectedPathProperty().set(layer);
+            vm.video().openFile(options.video());
+        }
+        if (options.snapshot() != null && !measuring) {
             Platform.runLater(() -> System.out.printf(java.util.Locale.ROOT,
                     "first window with detections: %d ms after launch%n", sinceLaunchMillis()));
-            PauseTransition wait = new PauseTransition(Duration.millis(600));
-            wait.setOnFinished(e -> {
-                try {
-                    FxImages.writePng(scene.snapshot(null), options.snapshot());
-                    System.out.println("wrote " + options.snapshot());
-                    exitCode = 0;
-                } catch (Exception ex) {
-                    System.err.println("layerlens: " + ex.getMessage());
-                    exitCode = 1;
-                }
-                Platform.exit();
-            });
-            wait.play();
-        });
-        vm.errorProperty().addListener((o, a, msg) -> {
-            if (msg != null) {
-                System.err.println("layerlens: " + msg.replace("\n\t", " ").replace('\n', ' '));
-                exitCode = 1;
-                Platform.exit();
+            new Snapshot(scene).start();
+        }
+    }
+
+    /** One line for a --layer the model does not have, naming a few it does. */
+    public static String unknownLayer(String layer, Model m) {
+        List<String> some = m.tree().sourcePaths();
+        return "--layer " + layer + ": " + m.name() + " has no module of that name (its head sources are "
+                + String.join(", ", some) + "; 'layerlens summary --model M' lists every module)";
+    }
+
+    /**
+     * Waits until everything the window shows is computed (the run, the module's data, its
+     * thumbnails, the block diagram, the video's first frame) and the look is applied, then
+     * writes the snapshot and exits. Gives up after 120 s.
+     */
+    private final class Snapshot {
+        private final Scene scene;
+        private final long started = System.nanoTime();
+        private int quiet;
+        private boolean channelDone = options.look().channel() == null;
+        private boolean detectionDone = options.look().detection() == null;
+        private Timeline poll;
+
+        Snapshot(Scene scene) {
+            this.scene = scene;
+        }
+
+        void start() {
+            poll = new Timeline(new KeyFrame(Duration.millis(100), e -> tick()));
+            poll.setCycleCount(Timeline.INDEFINITE);
+            poll.play();
+        }
+
+        private void tick() {
+            if ((System.nanoTime() - started) / 1e9 > 120) {
+                poll.stop();
+                fail("--snapshot: the window was still busy after 120 s", 1);
+                return;
             }
-        });
+            boolean videoPending = options.video() != null && (!vm.video().openProperty().get()
+                    || vm.video().busyProperty().get() || vm.video().playingProperty().get());
+            LayerViewModel.LayerResult r = vm.layer().layerProperty().get();
+            boolean layerShown = r != null && r.path().equals(vm.selectedPathProperty().get());
+            if (!channelDone && layerShown && r.data() != null) {
+                vm.layer().selectChannel(options.look().channel());
+                channelDone = true;
+                quiet = 0;
+                return;
+            }
+            if (!detectionDone && !vm.runningProperty().get() && !videoPending) {
+                int k = options.look().detection() - 1;
+                List<Detection> d = vm.detections();
+                if (k >= 0 && k < d.size()) {
+                    vm.selectedDetectionProperty().set(d.get(k));
+                }
+                detectionDone = true;
+                quiet = 0;
+                return;
+            }
+            quiet = view.busy() || videoPending || !layerShown ? 0 : quiet + 1;
+            if (quiet >= 4) {
+                poll.stop();
+                take();
+            }
+        }
+
+        private void take() {
+            try {
+                FxImages.writePng(scene.snapshot(null), options.snapshot());
+                LayerViewModel.LayerResult r = vm.layer().layerProperty().get();
+                System.out.println("wrote " + options.snapshot() + ": " + vm.modelProperty().get().name()
+                        + ", module " + r.path() + ", " + view.gallery().getItems().size() + " channels, "
+                        + vm.detections().size() + " detection(s)");
+                exitCode = 0;
+            } catch (Exception ex) {
+                System.err.println("layerlens: " + ex.getMessage());
+                exitCode = 1;
+            }
+            Platform.exit();
+        }
+    }
+
+    private static void fail(String msg, int code) {
+        System.err.println("layerlens: " + msg.replace("\n\t", " ").replace('\n', ' '));
+        exitCode = code;
+        Platform.exit();
     }
 
     static void trace(String what) {
         if (Boolean.getBoolean("layerlens.trace")) {
             System.err.printf("[%5d ms] %s%n", sinceLaunchMillis(), what);
-        }
-    }
-
-    /** Runs {@code body}; with -Dlayerlens.trace prints how long it took, labelled once it is done. */
-    static void timed(java.util.function.Supplier<String> label, Runnable body) {
-        long t0 = System.nanoTime();
-        body.run();
-        if (Boolean.getBoolean("layerlens.trace")) {
-            System.err.printf("%s %.1f ms%n", label.get(), (System.nanoTime() - t0) / 1e6);
         }
     }
 
@@ -113,7 +220,7 @@ public final class LayerLensApp extends Application {
     @Override
     public void stop() {
         if (vm != null) {
-            vm.shutdown();
+            vm.close();
         }
     }
 }

@@ -9,16 +9,18 @@ import java.util.Locale;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.beans.value.ChangeListener;
-import org.layerlens.engine.api.Inspection;
 
 /**
- * Measures the window as a user feels it: for each image, the time from asking to open it to
- * the first frame drawn with its tree shapes and detections; and, all along, the longest gap
- * between two JavaFX pulses (an AnimationTimer keeps pulses coming every frame, so a long gap is
- * the JavaFX thread blocked). Prints the numbers and exits. A benchmark, not a test.
+ * Measures the window as a user feels it, then prints the numbers and exits (a benchmark, not a
+ * test). Images: for each, the time from asking to open it to the first frame drawn with its
+ * tree shapes and detections. A video: it is played through once with the gallery visible, and
+ * the frames shown per second, the frames dropped and the network's time per frame are printed.
+ * All along, the longest gap between two JavaFX pulses (an AnimationTimer keeps pulses coming
+ * every frame, so a long gap is the JavaFX thread blocked).
  */
 final class UiBench {
     private final InspectorViewModel vm;
+    private final InspectorView view;
     private final List<Path> images;
     private final List<Double> openMs = new ArrayList<>();
     private final List<String> gaps = new ArrayList<>();
@@ -28,8 +30,9 @@ final class UiBench {
     private long t0;
     private boolean waitingForFrame;
 
-    UiBench(InspectorViewModel vm, List<Path> images) {
+    UiBench(InspectorViewModel vm, InspectorView view, List<Path> images) {
         this.vm = vm;
+        this.view = view;
         this.images = images;
     }
 
@@ -41,8 +44,7 @@ final class UiBench {
                 if (lastPulse != 0) {
                     maxGapNanos = Math.max(maxGapNanos, t - lastPulse);
                     if (t - lastPulse > 100_000_000L) {
-                        gaps.add(String.format(Locale.ROOT, "%.0f ms while opening image %d", (t - lastPulse) / 1e6,
-                                index));
+                        gaps.add(String.format(Locale.ROOT, "%.0f ms at item %d", (t - lastPulse) / 1e6, index));
                     }
                 }
                 lastPulse = t;
@@ -53,23 +55,25 @@ final class UiBench {
                 }
             }
         };
-        ChangeListener<Inspection> shown = (o, a, b) -> {
-            if (b != null && t0 != 0) {
-                waitingForFrame = true; // the next pulse draws it
-            }
-        };
-        vm.inspectionProperty().addListener(shown);
+        boolean video = images.size() == 1 && FileKind.of(images.get(0)) == FileKind.VIDEO;
         // warm-up: the first inspection (default model and image) is not counted
-        vm.inspectionProperty().addListener(new ChangeListener<>() {
+        vm.resultProperty().addListener(new ChangeListener<>() {
             @Override
-            public void changed(javafx.beans.value.ObservableValue<? extends Inspection> o, Inspection a, Inspection b) {
-                vm.inspectionProperty().removeListener(this);
+            public void changed(javafx.beans.value.ObservableValue<? extends RunResult> o, RunResult a, RunResult b) {
+                vm.resultProperty().removeListener(this);
                 lastPulse = 0;
                 maxGapNanos = 0;
                 timer.start();
-                Platform.runLater(UiBench.this::next);
+                Platform.runLater(video ? () -> playVideo(images.get(0)) : UiBench.this::next);
             }
         });
+        if (!video) {
+            vm.resultProperty().addListener((o, a, b) -> {
+                if (b != null && t0 != 0) {
+                    waitingForFrame = true; // the next pulse draws it
+                }
+            });
+        }
     }
 
     private void next() {
@@ -87,7 +91,75 @@ final class UiBench {
         System.out.printf(Locale.ROOT, "open image -> tree shapes and detections on screen: median %.0f ms, "
                 + "max %.0f ms over %d images (%s)%n", v[v.length / 2], v[v.length - 1], v.length,
                 Arrays.toString(Arrays.stream(v).mapToLong(Math::round).toArray()));
+        printGaps();
+    }
+
+    private void printGaps() {
         System.out.printf(Locale.ROOT, "longest gap between JavaFX pulses (thread blocked): %.0f ms; gaps over "
-                + "100 ms: %s%n", maxGapNanos / 1e6, gaps);
+                + "100 ms: %s%n", maxGapNanos / 1e6, gaps.size() > 10 ? gaps.size() + " gaps" : gaps);
+    }
+
+    /** CPU nanoseconds used so far by each live thread, by name. */
+    private static java.util.Map<String, Long> cpuByThread() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long ns = mx.getThreadCpuTime(t.getId());
+            if (ns >= 0) {
+                out.merge(t.getName() + "#" + t.getId(), ns, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** CPU time spent between two readings by the threads whose names start with {@code prefix}. */
+    private static long spent(java.util.Map<String, Long> before, java.util.Map<String, Long> after, String prefix) {
+        long sum = 0;
+        for (var e : after.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            }
+        }
+        return sum;
+    }
+
+    private void playVideo(Path file) {
+        VideoViewModel v = vm.video();
+        List<Double> networkMs = new ArrayList<>();
+        vm.resultProperty().addListener((o, a, r) -> {
+            if (r != null && r.frame() >= 0 && r.inspection() != null) {
+                networkMs.add(r.inspection().totalMillis());
+            }
+        });
+        long[] started = new long[1];
+        java.util.Map<String, Long> cpu0 = new java.util.HashMap<>();
+        v.openProperty().addListener((o, a, open) -> {
+            if (open) {
+                started[0] = System.nanoTime();
+                cpu0.putAll(cpuByThread());
+                v.play();
+            }
+        });
+        v.playingProperty().addListener((o, a, playing) -> {
+            if (!playing && started[0] != 0) {
+                double secs = (System.nanoTime() - started[0]) / 1e9;
+                double[] ms = networkMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                System.out.printf(Locale.ROOT, "video %s: %d frames at %.1f fps in the file; shown %d in %.1f s = "
+                        + "%.1f frames per second with the gallery visible (%s, %d channels); dropped %d; network "
+                        + "pass median %.0f ms%n", file.getFileName(), v.frameCountProperty().get(),
+                        v.videoFpsProperty().get(), v.shownProperty().get(), secs, v.shownProperty().get() / secs,
+                        vm.selectedPathProperty().get(), view.gallery().getItems().size(), v.droppedProperty().get(),
+                        ms.length == 0 ? 0 : ms[ms.length / 2]);
+                // CPU time, not wall time: what each thread cost per frame, however loaded the machine
+                java.util.Map<String, Long> cpu = cpuByThread();
+                int n = Math.max(1, v.shownProperty().get());
+                System.out.printf(Locale.ROOT, "CPU per frame shown: JavaFX thread %.0f ms, renderer %.0f ms, workers "
+                        + "%.0f ms%n", spent(cpu0, cpu, "JavaFX Application Thread") / 1e6 / n,
+                        spent(cpu0, cpu, "QuantumRenderer") / 1e6 / n, spent(cpu0, cpu, "layerlens-worker") / 1e6 / n);
+                printGaps();
+                Platform.exit();
+            }
+        });
+        vm.video().openFile(file);
     }
 }

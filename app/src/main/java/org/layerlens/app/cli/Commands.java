@@ -31,8 +31,10 @@ public final class Commands {
     public static String usage() {
         List<String> lines = new ArrayList<>();
         lines.add("usage: layerlens [COMMAND] [OPTIONS]");
-        lines.add("  (no command)   open the window   [--model M] [--labels L] [--image I] [--layer P] [--snapshot OUT.png]");
-        lines.add("                 --measure DIR|IMAGE...  open each image in the window, print open-to-shown times, exit");
+        lines.add("  (no command)   open the window   [--model M] [--labels L] [--image I] [--video FILE] [--layer P]");
+        lines.add("                 [--tab channels|block] [--channel N] [--overlay OPACITY] [--detection K] [--snapshot OUT.png]");
+        lines.add("                 --snapshot needs a display: without one, run it under xvfb-run -a");
+        lines.add("                 --measure DIR|IMAGE...|VIDEO  open each image (or play the video) in the window, print times, exit");
         for (Command c : ALL.values()) {
             lines.add("  " + c.usage());
         }

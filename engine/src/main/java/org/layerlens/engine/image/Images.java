@@ -59,6 +59,35 @@ public final class Images {
     }
 
     /**
+     * A copy of {@code img} no larger than {@code maxSide} on either side (OpenCV's area
+     * resampling), for display: the window never builds a picture of 16 megapixels to show it in
+     * a few hundred. The original size is kept, so boxes still map onto it. Returns {@code img}
+     * itself when it is small enough.
+     */
+    public static LoadedImage fit(LoadedImage img, int maxSide) {
+        int side = Math.max(img.width(), img.height());
+        if (side <= maxSide) {
+            return img;
+        }
+        OpenCv.load();
+        double s = (double) maxSide / side;
+        int w = Math.max(1, (int) Math.round(img.width() * s));
+        int h = Math.max(1, (int) Math.round(img.height() * s));
+        Mat src = new Mat(img.height(), img.width(), org.opencv.core.CvType.CV_8UC3);
+        Mat small = new Mat();
+        try {
+            src.put(0, 0, img.rgb());
+            Imgproc.resize(src, small, new org.opencv.core.Size(w, h), 0, 0, Imgproc.INTER_AREA);
+            byte[] px = new byte[w * h * 3];
+            small.get(0, 0, px);
+            return new LoadedImage(img.source(), w, h, px, img.originalWidth(), img.originalHeight());
+        } finally {
+            src.release();
+            small.release();
+        }
+    }
+
+    /**
      * The width and height in the file's header (javax.imageio: JPEG, PNG, BMP, GIF), without
      * decoding the pixels; null when no reader knows the format.
      */

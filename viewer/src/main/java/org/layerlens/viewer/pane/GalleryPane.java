@@ -1,0 +1,238 @@
+package org.layerlens.viewer.pane;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.util.StringConverter;
+import org.controlsfx.control.GridCell;
+import org.controlsfx.control.GridView;
+import org.layerlens.engine.api.LayerData;
+import org.layerlens.engine.image.Heatmaps;
+import org.layerlens.viewer.InspectorViewModel;
+import org.layerlens.viewer.LayerViewModel;
+import org.layerlens.viewer.Rgb;
+
+/**
+ * Every channel of the selected module as a heatmap thumbnail (built on a worker when its cell
+ * first shows, then kept until the module, the result or the colours change), with a two-line
+ * header and the colour map, normalisation and order choices. Maps of one value per channel
+ * (1x1) would be flat tiles under per-channel normalisation, so their cells show the value,
+ * coloured across the layer. Clicking a cell selects the channel and opens it large.
+ */
+public final class GalleryPane extends VBox {
+    public static final int THUMB = 64;
+    private final InspectorViewModel vm;
+    private final LayerViewModel layer;
+    private final GridView<Integer> grid = new GridView<>();
+    private final Label title = new Label("No module selected");
+    private final Label subtitle = new Label();
+    private final Map<Integer, Image> thumbs = new HashMap<>();
+    private final Map<Integer, Rgb> colours = new HashMap<>();
+    private final java.util.Set<Integer> requested = new java.util.HashSet<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final java.util.Set<ChannelCell> cells = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+    private int generation;
+    private Runnable onOpenChannel = () -> { };
+
+    public GalleryPane(InspectorViewModel vm) {
+        super(6);
+        this.vm = vm;
+        this.layer = vm.layer();
+        setPadding(new Insets(6));
+        title.setId("galleryTitle");
+        title.setFont(Font.font(null, FontWeight.BOLD, 13));
+        subtitle.setId("gallerySubtitle");
+        for (Label l : List.of(title, subtitle)) {
+            l.setWrapText(true);
+            l.setMinHeight(Region.USE_PREF_SIZE);
+        }
+        ChoiceBox<Heatmaps.ColorMap> colorMap = new ChoiceBox<>();
+        colorMap.getItems().setAll(Heatmaps.ColorMap.values());
+        colorMap.valueProperty().bindBidirectional(layer.colorMapProperty());
+        ChoiceBox<Heatmaps.Normalise> normalise = new ChoiceBox<>();
+        normalise.getItems().setAll(Heatmaps.Normalise.values());
+        normalise.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Heatmaps.Normalise n) {
+                return n == null ? "" : n == Heatmaps.Normalise.CHANNEL ? "per channel" : "across layer";
+            }
+
+            @Override
+            public Heatmaps.Normalise fromString(String s) {
+                return s.startsWith("per") ? Heatmaps.Normalise.CHANNEL : Heatmaps.Normalise.LAYER;
+            }
+        });
+        normalise.valueProperty().bindBidirectional(layer.normaliseProperty());
+        ChoiceBox<LayerViewModel.Order> order = new ChoiceBox<>();
+        order.getItems().setAll(LayerViewModel.Order.values());
+        order.valueProperty().bindBidirectional(layer.orderProperty());
+        FlowPane tools = new FlowPane(6, 4, colorMap, normalise, order);
+
+        grid.setId("gallery");
+        grid.setItems(layer.channels());
+        grid.setCellWidth(THUMB);
+        grid.setCellHeight(THUMB + 14);
+        grid.setHorizontalCellSpacing(3);
+        grid.setVerticalCellSpacing(3);
+        grid.setCellFactory(g -> new ChannelCell());
+        VBox.setVgrow(grid, Priority.ALWAYS);
+        getChildren().addAll(title, subtitle, tools, grid);
+
+        layer.layerProperty().addListener((o, a, r) -> {
+            title.setText(r == null ? "No module selected" : r.title());
+            subtitle.setText(r == null ? "" : r.subtitle());
+            forget();
+        });
+        layer.colorMapProperty().addListener((o, a, b) -> forget());
+        layer.normaliseProperty().addListener((o, a, b) -> forget());
+        layer.selectedChannelProperty().addListener((o, a, b) -> cells.forEach(ChannelCell::restyle));
+    }
+
+    /** The grid (tests, snapshots). */
+    public GridView<Integer> grid() {
+        return grid;
+    }
+
+    /** What to do when a cell is clicked, after selecting its channel (open the channel window). */
+    public void setOnOpenChannel(Runnable r) {
+        onOpenChannel = r;
+    }
+
+    /** Whether thumbnails are still being built. */
+    public boolean busy() {
+        return pending.get() > 0;
+    }
+
+    private void forget() {
+        generation++;
+        thumbs.clear();
+        colours.clear();
+        requested.clear();
+        cells.forEach(ChannelCell::refresh);
+    }
+
+    private record Thumb(Rgb rgb, Image image) {
+    }
+
+    private void request(int c, LayerData d, boolean value) {
+        if (!requested.add(c)) {
+            return;
+        }
+        int gen = generation;
+        double s = (double) THUMB / Math.max(d.width, d.height);
+        int tw = value ? 1 : Math.max(1, (int) Math.round(d.width * s));
+        int th = value ? 1 : Math.max(1, (int) Math.round(d.height * s));
+        pending.incrementAndGet();
+        var pictures = vm.services().pictures();
+        (value ? layer.heatmap(d, c, 1, 1, Heatmaps.Normalise.LAYER) : layer.heatmap(d, c, tw, th))
+                .thenApply(rgb -> new Thumb(rgb, pictures.apply(rgb))) // the image too is made on the worker
+                .whenComplete((thumb, t) -> vm.services().ui().execute(() -> {
+                    pending.decrementAndGet();
+                    if (t != null || gen != generation) {
+                        return;
+                    }
+                    thumbs.put(c, thumb.image());
+                    colours.put(c, thumb.rgb());
+                    cells.forEach(cell -> cell.arrived(c));
+                }));
+    }
+
+
+    private final class ChannelCell extends GridCell<Integer> {
+        private final ImageView view = new ImageView();
+        private final Label value = new Label();
+        private final Label label = new Label();
+        private final VBox box = new VBox(1);
+        private int shows = -1;
+
+        ChannelCell() {
+            cells.add(this);
+            box.setAlignment(Pos.CENTER);
+            label.setFont(Font.font(10));
+            value.setFont(Font.font("Monospaced", 11));
+            value.setMinSize(THUMB, THUMB - 8);
+            value.setAlignment(Pos.CENTER);
+            setOnMouseClicked(e -> {
+                if (getItem() != null) {
+                    layer.selectChannel(getItem());
+                    onOpenChannel.run();
+                }
+            });
+        }
+
+        @Override
+        protected void updateItem(Integer c, boolean empty) {
+            super.updateItem(c, empty);
+            refresh();
+        }
+
+        void refresh() {
+            Integer c = getItem();
+            LayerViewModel.LayerResult r = layer.layerProperty().get();
+            if (isEmpty() || c == null || r == null || r.data() == null || c >= r.data().channels) {
+                setGraphic(null);
+                return;
+            }
+            label.setText("#" + c);
+            if (r.pointLike()) {
+                value.setText(String.format(Locale.ROOT, "%.4g", r.data().values[c]));
+                Rgb rgb = colours.get(c);
+                value.setStyle(rgb == null ? "" : String.format(Locale.ROOT,
+                        "-fx-background-color: rgb(%d,%d,%d); -fx-text-fill: %s;", rgb.bytes()[0] & 0xff,
+                        rgb.bytes()[1] & 0xff, rgb.bytes()[2] & 0xff, bright(rgb) ? "black" : "white"));
+                box.getChildren().setAll(value, label);
+                if (rgb == null) {
+                    request(c, r.data(), true);
+                }
+            } else {
+                Image img = thumbs.get(c);
+                if (img != null || shows != c) {
+                    // a new frame of the same channel keeps its old picture until the new one is built
+                    view.setImage(img);
+                    shows = c;
+                }
+                box.getChildren().setAll(view, label);
+                if (img == null) {
+                    request(c, r.data(), false);
+                }
+            }
+            restyle();
+            setGraphic(box);
+        }
+
+        void arrived(int c) {
+            Integer mine = getItem();
+            if (mine != null && mine == c) {
+                refresh();
+            }
+        }
+
+        void restyle() {
+            Integer c = getItem();
+            setStyle(c != null && c == layer.selectedChannelProperty().get()
+                    ? "-fx-border-color: #ff9900; -fx-border-width: 2;" : "");
+        }
+    }
+
+    private static boolean bright(Rgb rgb) {
+        int r = rgb.bytes()[0] & 0xff;
+        int g = rgb.bytes()[1] & 0xff;
+        int b = rgb.bytes()[2] & 0xff;
+        return 0.299 * r + 0.587 * g + 0.114 * b > 140;
+    }
+}

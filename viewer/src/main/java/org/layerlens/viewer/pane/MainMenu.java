@@ -1,0 +1,149 @@
+package org.layerlens.viewer.pane;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+import javafx.application.Platform;
+import javafx.collections.ListChangeListener;
+import javafx.scene.Node;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.FileChooser;
+import org.layerlens.engine.api.Model;
+import org.layerlens.viewer.InspectorViewModel;
+import org.layerlens.viewer.LayerViewModel;
+
+/**
+ * The menus: File (windows, opening models, images, videos, a camera, labels, recent files),
+ * Detections (next, previous), Video, Export. Every file the user picks goes the same way as a
+ * dropped or recent file ({@link InspectorViewModel#openFile}): a model format's file is a model
+ * whichever menu picked it.
+ */
+public final class MainMenu extends MenuBar {
+    private final InspectorViewModel vm;
+    private final Node owner;
+    private final Menu recent = new Menu("Open Recent");
+    private FilePicker picker = FilePicker.DIALOGS;
+
+    /**
+     * @param newWindow opens a second window on the same model and image
+     * @param openChannel shows the selected channel large
+     */
+    public MainMenu(InspectorViewModel vm, Node owner, Runnable newWindow, Runnable openChannel) {
+        this.vm = vm;
+        this.owner = owner;
+        setId("mainMenu");
+        MenuItem window = item("New Window (same model and image)", "Shortcut+N", newWindow);
+        MenuItem image = item("Open Image…", "Shortcut+O", () -> pick("Open Image", Dialogs.imageFilters()));
+        MenuItem model = item("Open Model…", "Shortcut+Shift+O", () -> pick("Open Model (a labels file next to it "
+                + "is picked up)", Dialogs.modelFilters()));
+        MenuItem video = item("Open Video…", null, () -> pick("Open Video", Dialogs.videoFilters()));
+        MenuItem camera = item("Open Camera", null, () -> vm.video().openCamera(0));
+        MenuItem labels = item("Open Labels File for This Model…", null, this::pickLabels);
+        MenuItem def = item("Open Default Model", null, () -> vm.openModel("default", null));
+        MenuItem faces = item("Open Face Detector (faces-v1, MobileNetV1)", null, () -> vm.openModel("faces-v1",
+                null));
+        MenuItem rerun = item("Run Again", "F5", vm::rerun);
+        MenuItem close = item("Close Window", "Shortcut+W", () -> owner.getScene().getWindow().hide());
+        MenuItem quit = item("Quit", "Shortcut+Q", Platform::exit);
+        Menu file = new Menu("File", null, window, image, model, video, camera, labels, def, faces, recent,
+                new SeparatorMenuItem(), rerun, new SeparatorMenuItem(), close, quit);
+
+        Menu detections = new Menu("Detections", null,
+                item("Next Detection", "N", () -> vm.stepDetection(1)),
+                item("Previous Detection", "Shift+N", () -> vm.stepDetection(-1)),
+                item("Clear Selection", null, () -> vm.selectedDetectionProperty().set(null)));
+        LayerViewModel layer = vm.layer();
+        MenuItem overlay = item("Channel Over Image", "H", () -> layer.overlayProperty().set(
+                !layer.overlayProperty().get()));
+        Menu view = new Menu("View", null, overlay, item("Selected Channel Large", null, openChannel));
+        MenuItem play = item("Play / Pause", "K", () -> vm.video().togglePlay());
+        MenuItem step = item("Next Frame", "Period", () -> vm.video().step());
+        play.disableProperty().bind(vm.video().openProperty().not());
+        step.disableProperty().bind(vm.video().openProperty().not());
+        Menu videoMenu = new Menu("Video", null, play, step);
+
+        Menu export = new Menu("Export", null,
+                save("Selected Tensor as .npy…", "Export tensor", () -> sel() + ".npy", "npy", f -> vm.exports().npy(f)),
+                save("Selected Channel Heatmap as PNG…", "Export heatmap", () -> sel() + "-ch"
+                        + Math.max(0, layer.selectedChannelProperty().get()) + ".png", "png",
+                        f -> vm.exports().heatmap(f)),
+                save("Whole Gallery as PNG…", "Export gallery", () -> sel() + "-gallery.png", "png",
+                        f -> vm.exports().gallery(f)),
+                save("Detections as JSON…", "Export detections", () -> "detections.json", "json",
+                        f -> vm.exports().detections(f)),
+                save("Summary Table as CSV…", "Export summary", () -> "summary.csv", "csv",
+                        f -> vm.exports().summary(f)));
+        getMenus().setAll(file, view, detections, videoMenu, export);
+        vm.recent().files().addListener((ListChangeListener<Path>) c -> rebuildRecent());
+        rebuildRecent();
+    }
+
+    /** Replaces the file dialogs (tests). */
+    public void setPicker(FilePicker p) {
+        picker = p;
+    }
+
+    private String sel() {
+        String p = vm.selectedPathProperty().get();
+        return p.isEmpty() ? "network" : p;
+    }
+
+    private static MenuItem item(String text, String keys, Runnable action) {
+        MenuItem mi = new MenuItem(text);
+        if (keys != null) {
+            mi.setAccelerator(KeyCombination.keyCombination(keys));
+        }
+        mi.setOnAction(e -> action.run());
+        return mi;
+    }
+
+    private MenuItem save(String text, String title, java.util.function.Supplier<String> name, String ext,
+                          Function<Path, CompletableFuture<Path>> write) {
+        return item(text, null, () -> {
+            Path f = picker.save(owner, title, name.get(), ext);
+            if (f != null) {
+                write.apply(f);
+            }
+        });
+    }
+
+    private void pick(String what, List<FileChooser.ExtensionFilter> filters) {
+        Path p = picker.open(owner, what, filters);
+        if (p != null) {
+            vm.openFile(p);
+        }
+    }
+
+    private void pickLabels() {
+        Model m = vm.modelProperty().get();
+        if (m == null) {
+            return;
+        }
+        Path p = picker.open(owner, "Labels file: one class a line, BACKGROUND first",
+                List.of(new FileChooser.ExtensionFilter("Text", "*.txt")));
+        if (p != null) {
+            vm.openModel(vm.modelRefProperty().get(), p);
+        }
+    }
+
+    private void rebuildRecent() {
+        recent.getItems().clear();
+        for (Path p : vm.recent().files()) {
+            MenuItem mi = new MenuItem(p.toString());
+            mi.setOnAction(e -> vm.openFile(p));
+            recent.getItems().add(mi);
+        }
+        recent.setDisable(recent.getItems().isEmpty());
+    }
+
+    /** The Open Recent menu (tests). */
+    public Menu recentMenu() {
+        return recent;
+    }
+}

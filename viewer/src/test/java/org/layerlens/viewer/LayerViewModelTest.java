@@ -1,0 +1,102 @@
+package org.layerlens.viewer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.layerlens.engine.api.LayerData;
+import org.layerlens.engine.image.Heatmaps;
+
+/** The selected module's data, channel order and heatmap, computed off the UI thread. */
+class LayerViewModelTest {
+    private final Fixtures fx = new Fixtures();
+    private InspectorViewModel vm;
+    private LayerViewModel layer;
+
+    @BeforeEach
+    void open() throws Exception {
+        vm = new InspectorViewModel(Fixtures::load, fx.services());
+        layer = vm.layer();
+        fx.onUi(() -> vm.open(Fixtures.randomModel().toString(), null, Fixtures.sample("coffee.png")));
+        fx.await(120, "the first result", () -> vm.inspectionProperty().get() != null);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        fx.onUi(vm::close);
+        fx.close();
+    }
+
+    private LayerViewModel.LayerResult shown(String path) throws Exception {
+        fx.onUi(() -> vm.select(path));
+        fx.await(60, path + " shown", () -> layer.layerProperty().get() != null
+                && layer.layerProperty().get().path().equals(path) && layer.heatProperty().get() != null
+                && layer.heatProperty().get().path().equals(path));
+        return fx.onUi(() -> layer.layerProperty().get());
+    }
+
+    @Test
+    void aModuleIsReadWithItsStatisticsAndStartsOnItsStrongestChannel() throws Exception {
+        LayerViewModel.LayerResult r = shown("base_net.14.conv.2");
+        assertEquals(576, r.data().channels);
+        assertEquals("ReLU6  ·  19x19x576  ·  576 channels", r.subtitle());
+        LayerData direct = vm.inspectionProperty().get().layer("base_net.14.conv.2");
+        assertArrayEquals(direct.values, r.data().values, 0f, "the module's own output");
+        assertEquals(direct.stats(), r.stats());
+        int strongest = r.byActivation()[0];
+        assertEquals(strongest, (int) fx.onUi(() -> layer.selectedChannelProperty().get()));
+        LayerViewModel.Heat h = fx.onUi(() -> layer.heatProperty().get());
+        assertEquals(strongest, h.channel());
+        assertEquals(19, h.rgb().width());
+        assertArrayEquals(Heatmaps.rgb(r.data(), strongest, Heatmaps.ColorMap.VIRIDIS, Heatmaps.Normalise.CHANNEL,
+                19, 19), h.rgb().bytes());
+        // the gallery's order, and moving through it
+        assertEquals(0, (int) fx.onUi(() -> layer.channels().get(0)));
+        fx.onUi(() -> layer.orderProperty().set(LayerViewModel.Order.ACTIVATION));
+        assertEquals(strongest, (int) fx.onUi(() -> layer.channels().get(0)));
+        fx.onUi(() -> layer.stepChannel(1));
+        assertEquals(r.byActivation()[1], fx.onUi(() -> layer.selectedChannelProperty().get()));
+        // a colour map change recomputes the heatmap
+        fx.onUi(() -> layer.colorMapProperty().set(Heatmaps.ColorMap.GRAY));
+        fx.await(30, "the gray heatmap", () -> layer.heatProperty().get().rgb().bytes()[0]
+                == layer.heatProperty().get().rgb().bytes()[1]);
+    }
+
+    @Test
+    void oneByOneMapsAreValuesNotPictures() throws Exception {
+        LayerViewModel.LayerResult r = shown("extras.3");
+        assertTrue(r.pointLike());
+        assertEquals(64, r.data().channels);
+        assertTrue(r.subtitle().endsWith("64 channels of one value each"), r.subtitle());
+        // the per-channel picture of a single value is flat; across the layer the values differ
+        var flat = layer.heatmap(r.data(), 0, 1, 1, Heatmaps.Normalise.CHANNEL).get(30, TimeUnit.SECONDS);
+        int distinct = 0;
+        byte[] first = layer.heatmap(r.data(), 0, 1, 1, Heatmaps.Normalise.LAYER).get(30, TimeUnit.SECONDS).bytes();
+        for (int c = 1; c < r.data().channels; c++) {
+            byte[] b = layer.heatmap(r.data(), c, 1, 1, Heatmaps.Normalise.LAYER).get(30, TimeUnit.SECONDS).bytes();
+            distinct += java.util.Arrays.equals(first, b) ? 0 : 1;
+        }
+        assertTrue(distinct > 10, "layer-normalised colours tell the values apart: " + distinct);
+        assertEquals(3, flat.bytes().length);
+    }
+
+    @Test
+    void aModuleWithoutAnOutputOfItsOwnSaysSo() throws Exception {
+        fx.onUi(() -> vm.select("extras"));
+        fx.await(60, "extras shown", () -> layer.layerProperty().get() != null
+                && layer.layerProperty().get().path().equals("extras"));
+        LayerViewModel.LayerResult r = fx.onUi(() -> layer.layerProperty().get());
+        assertNull(r.data());
+        assertEquals("no output of its own", r.subtitle());
+        assertTrue(fx.onUi(() -> layer.channels().isEmpty()));
+        assertNull(fx.onUi(() -> layer.heatProperty().get()));
+        assertFalse(fx.onUi(() -> layer.busy()));
+    }
+}

@@ -1,0 +1,204 @@
+package org.layerlens.viewer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.engine.api.Model;
+
+/** Videos the test writes with OpenCV's VideoWriter, played through the real engine. */
+class VideoViewModelTest {
+    private final Fixtures fx = new Fixtures();
+    private InspectorViewModel vm;
+    private VideoViewModel video;
+    private final List<RunResult> frames = Collections.synchronizedList(new ArrayList<>());
+    private CountDownLatch slowModel = new CountDownLatch(0);
+
+    @BeforeEach
+    void open() throws Exception {
+        vm = new InspectorViewModel((ref, labels) -> {
+            if (ref.equals(Fixtures.randomModel21().toString())) {
+                assertTrue(slowModel.await(60, TimeUnit.SECONDS));
+            }
+            return Fixtures.load(ref, labels);
+        }, fx.services());
+        video = vm.video();
+        fx.onUi(() -> vm.open(Fixtures.randomModel().toString(), null, Fixtures.sample("coffee.png")));
+        fx.await(120, "the first result", () -> vm.inspectionProperty().get() != null);
+        fx.onUi(() -> vm.resultProperty().addListener((o, a, r) -> {
+            if (r != null && r.frame() >= 0) {
+                frames.add(r);
+            }
+        }));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        fx.onUi(vm::close);
+        fx.close();
+    }
+
+    private int lastFrame() {
+        return frames.get(frames.size() - 1).frame();
+    }
+
+    @Test
+    void playStepAndSeekThroughAVideoFile(@TempDir Path dir) throws Exception {
+        Path clip = TestImages.video(dir.resolve("clip.avi"), Fixtures.sample("astronaut.png"), 12, 10);
+        fx.onUi(() -> vm.openFile(clip));
+        fx.await(60, "the first frame", () -> video.openProperty().get() && !frames.isEmpty());
+        assertEquals(0, lastFrame());
+        assertEquals(12, (int) fx.onUi(() -> video.frameCountProperty().get()));
+        assertEquals(10.0, fx.onUi(() -> video.videoFpsProperty().get()), 1e-9);
+        assertEquals("clip.avi", fx.onUi(() -> vm.imageProperty().get().name()));
+        assertEquals(320, fx.onUi(() -> vm.imageProperty().get().width()));
+        assertTrue(fx.onUi(() -> vm.statusProperty().get()).contains("clip.avi frame 0"));
+
+        fx.onUi(video::step);
+        fx.await(60, "frame 1", () -> video.positionProperty().get() == 1 && !video.busyProperty().get());
+        assertEquals(1, lastFrame());
+        assertFalse(Arrays.equals(frames.get(0).preview().bytes(), frames.get(1).preview().bytes()),
+                "the picture moves");
+        fx.onUi(() -> video.seek(8));
+        fx.await(60, "frame 8", () -> video.positionProperty().get() == 8 && !video.busyProperty().get());
+        assertEquals(8, lastFrame());
+        int before = frames.size();
+        fx.onUi(video::play);
+        assertTrue(fx.onUi(() -> video.playingProperty().get()));
+        fx.await(60, "the end", () -> !video.playingProperty().get());
+        assertEquals(11, lastFrame(), "played to the last frame");
+        int shown = fx.onUi(() -> video.shownProperty().get());
+        int dropped = fx.onUi(() -> video.droppedProperty().get());
+        assertEquals(frames.size() - before, shown);
+        assertEquals(3, shown + dropped, "frames 9, 10, 11: each shown or dropped");
+        for (int i = 1; i < frames.size(); i++) {
+            assertTrue(frames.get(i).frame() > frames.get(i - 1).frame(), "frames in order");
+        }
+        // pause and step at the end: nothing breaks, nothing is shown
+        fx.onUi(video::step);
+        Thread.sleep(300);
+        assertEquals(11, lastFrame());
+    }
+
+    @Test
+    void aNetworkSlowerThanTheVideoDropsFramesInsteadOfQueueingThem(@TempDir Path dir) throws Exception {
+        Path clip = TestImages.video(dir.resolve("fast.avi"), Fixtures.sample("astronaut.png"), 30, 25);
+        fx.onUi(() -> vm.openFile(clip));
+        fx.await(60, "the first frame", () -> video.openProperty().get() && !frames.isEmpty());
+        AtomicInteger runs = new AtomicInteger();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        vm.setRunListener(e -> {
+            if (e.path().equals("base_net.0.0")) {
+                runs.incrementAndGet();
+                most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(250); // ten video frames' time at 25 fps... at least six
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (e.path().equals("base_net")) {
+                inFlight.decrementAndGet();
+            }
+        });
+        fx.onUi(video::play);
+        fx.await(120, "the end", () -> !video.playingProperty().get());
+        int shown = fx.onUi(() -> video.shownProperty().get());
+        int dropped = fx.onUi(() -> video.droppedProperty().get());
+        assertEquals(29, shown + dropped, "frames 1..29: each shown or dropped");
+        assertTrue(dropped >= 15, "at 25 fps and >= 250 ms a frame most are dropped: " + dropped);
+        assertEquals(shown, runs.get(), "one pass per frame shown, none for dropped frames");
+        assertEquals(1, most.get(), "never more than one frame in the network");
+        assertEquals(29, lastFrame());
+        assertTrue(fx.onUi(() -> vm.notices().stream().anyMatch(n -> n.text().startsWith("fast.avi: showed "))));
+    }
+
+    @Test
+    void aFrameStartedBeforeAModelSwitchRunsWithTheNewModel(@TempDir Path dir) throws Exception {
+        Path clip = TestImages.video(dir.resolve("clip.avi"), Fixtures.sample("astronaut.png"), 6, 10);
+        fx.onUi(() -> vm.openFile(clip));
+        fx.await(60, "the first frame", () -> video.openProperty().get() && !frames.isEmpty());
+        Model old = fx.onUi(() -> vm.modelProperty().get());
+        slowModel = new CountDownLatch(1);
+        fx.onUi(() -> vm.openModel(Fixtures.randomModel21().toString(), null));
+        fx.onUi(video::step); // waits for the model asked for, not the one on screen
+        Thread.sleep(300);
+        slowModel.countDown();
+        fx.await(60, "frame 1 with the new model", () -> !frames.isEmpty() && lastFrame() == 1
+                && !vm.runningProperty().get() && !video.busyProperty().get());
+        Model now = fx.onUi(() -> vm.modelProperty().get());
+        assertEquals(21, now.classes());
+        for (RunResult r : frames) {
+            if (r.frame() == 1) {
+                assertEquals(21, r.model().classes(), "frame 1 ran with the model asked for");
+            }
+        }
+        assertTrue(frames.stream().noneMatch(r -> r.model() == old && r.frame() > 0));
+    }
+
+    @Test
+    void onlyMotionJpegAviOpensAndSaysSo(@TempDir Path dir) throws Exception {
+        Path mp4 = Files.write(dir.resolve("clip.mp4"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'});
+        fx.onUi(() -> vm.openFile(mp4));
+        fx.await(30, "the error", () -> vm.errorProperty().get() != null);
+        assertEquals(mp4 + ": not a video OpenCV can read here; it reads Motion-JPEG in .avi (this OpenCV build "
+                + "has no FFmpeg)", fx.onUi(() -> vm.errorProperty().get()));
+        assertFalse(fx.onUi(() -> video.openProperty().get()));
+    }
+
+    @Test
+    void aMissingCameraIsOneLine() throws Exception {
+        Assumptions.assumeFalse(Files.exists(Path.of("/dev/video7")), "this machine has a camera 7");
+        fx.onUi(() -> video.openCamera(7));
+        fx.await(30, "the error", () -> vm.errorProperty().get() != null);
+        assertEquals("camera 7: no camera found (OpenCV could not open /dev/video7)",
+                fx.onUi(() -> vm.errorProperty().get()));
+        assertTrue(fx.onUi(() -> vm.inspectionProperty().get() != null), "the image stays");
+    }
+
+    @Test
+    void pauseStopsAfterTheFrameInTheNetworkAndPlayGoesOnFromThere(@TempDir Path dir) throws Exception {
+        Path clip = TestImages.video(dir.resolve("clip.avi"), Fixtures.sample("astronaut.png"), 40, 10);
+        fx.onUi(() -> vm.openFile(clip));
+        fx.await(60, "the first frame", () -> video.openProperty().get() && !frames.isEmpty());
+        vm.setRunListener(e -> {
+            if (e.path().equals("base_net.0.0")) {
+                try {
+                    Thread.sleep(150);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        fx.onUi(video::play);
+        fx.await(60, "two frames shown", () -> video.shownProperty().get() >= 2);
+        fx.onUi(video::pause);
+        assertFalse(fx.onUi(() -> video.playingProperty().get()));
+        fx.await(30, "the frame in the network to end", () -> !video.busyProperty().get());
+        int at = fx.onUi(() -> video.positionProperty().get());
+        int shown = frames.size();
+        Thread.sleep(600);
+        assertEquals(shown, frames.size(), "nothing more is shown while paused");
+        assertEquals(at, (int) fx.onUi(() -> video.positionProperty().get()));
+        assertTrue(at < 39, "paused before the end: " + at);
+        fx.onUi(video::play);
+        fx.await(60, "more frames", () -> frames.size() > shown);
+        assertTrue(lastFrame() > at, "play goes on after the frame shown");
+        fx.onUi(video::pause);
+    }
+}
