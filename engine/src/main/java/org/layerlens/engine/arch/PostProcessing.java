@@ -11,9 +11,16 @@ import org.layerlens.engine.ssd.Nms;
  * defaults its own code uses.
  *
  * @param matchThreshold the IoU at which training matched a prior to an object (pytorch-ssd 0.5)
+ * @param priorSpecs     the feature-map specs the priors are generated from (pytorch-ssd's
+ *                       {@code generate_ssd_priors}), or an empty list when the anchors come
+ *                       from elsewhere (face-api's file, MediaPipe's generator)
  */
 public record PostProcessing(DecoderFactory decoders, Nms nms, double defaultIou, int candidates,
-                             double matchThreshold) {
+                             double matchThreshold, java.util.List<org.layerlens.engine.ssd.PriorSpec> priorSpecs) {
+    public PostProcessing(DecoderFactory decoders, Nms nms, double defaultIou, int candidates, double matchThreshold) {
+        this(decoders, nms, defaultIou, candidates, matchThreshold, java.util.List.of());
+    }
+
     /** Makes the decoder for one image ({@code factors}: the input square's edges, image-relative). */
     @FunctionalInterface
     public interface DecoderFactory {

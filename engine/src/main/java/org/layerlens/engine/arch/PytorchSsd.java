@@ -48,7 +48,7 @@ public final class PytorchSsd {
     public static PostProcessing post(List<PriorSpec> specs, int size) {
         float[] priors = Priors.generate(specs, size, true);
         return new PostProcessing((tree, layout, factors) -> new PytorchSsdDecoder(priors, 0.1, 0.2),
-                Nms.PYTORCH_SSD, 0.45, 200, 0.5);
+                Nms.PYTORCH_SSD, 0.45, 200, 0.5, List.copyOf(specs));
     }
 
     static ArchitectureSpec spec(String name, String title, java.util.function.IntFunction<org.layerlens.engine.nn.Detector> b,
