@@ -141,6 +141,10 @@ public final class DetectorOutput {
      */
     public Box receptiveField(int head, int row, int col) {
         long[] f = inputField(head, row, col);
+        // pixels no op reads (a strided first layer without padding stops short of the last ones)
+        long[] rr = model.receptiveFields().readable(true);
+        long[] rc = model.receptiveFields().readable(false);
+        f = new long[] {f[0], f[1], Math.min(f[2], rc[1]), Math.min(f[3], rr[1])};
         var t = model.spec().input();
         int[] xs = t.readSpan(f[0], f[2], loadedWidth, loadedHeight, true);
         int[] ys = t.readSpan(f[1], f[3], loadedWidth, loadedHeight, false);

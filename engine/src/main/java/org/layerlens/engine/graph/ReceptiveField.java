@@ -52,6 +52,9 @@ public final class ReceptiveField {
     }
 
     private final Map<Integer, Field> fields = new HashMap<>();
+    /** Input pixels some op reads at all, per axis {lo, hi}: a strided unpadded first layer drops the last ones. */
+    private long[] readRows;
+    private long[] readCols;
 
     private ReceptiveField() {
     }
@@ -63,6 +66,8 @@ public final class ReceptiveField {
         for (Op op : g.ops()) {
             rf.fields.put(op.output().id(), rf.through(op));
         }
+        rf.readRows = readExtent(g, true);
+        rf.readCols = readExtent(g, false);
         return rf;
     }
 
@@ -98,6 +103,48 @@ public final class ReceptiveField {
     /** The field of a value that reads both {@code a}'s and {@code b}'s pixels. */
     public static Field union(Field a, Field b) {
         return new Field(a.rows().union(b.rows()), a.cols().union(b.cols()));
+    }
+
+    /**
+     * The input pixels (rows or columns, inclusive) that any op reading the network input reads:
+     * all of them, except where a strided convolution without padding stops before the last ones
+     * (SqueezeNet's first 3x3 stride-2 layer never reads row and column 299 of 300). A field
+     * reaching beyond them is clipped to them: those pixels can change nothing.
+     */
+    public long[] readable(boolean rows) {
+        return (rows ? readRows : readCols).clone();
+    }
+
+    private static long[] readExtent(Graph g, boolean rows) {
+        Value in = g.input();
+        long size = rows ? in.height() : in.width();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (Op op : g.ops()) {
+            if (!op.inputs().contains(in)) {
+                continue;
+            }
+            long a = 0;
+            long b = size - 1;
+            if (op instanceof Op.Conv c && c.input() == in) {
+                int k = rows ? c.kernelH() : c.kernelW();
+                int st = rows ? c.strideH() : c.strideW();
+                int pad = rows ? c.padding().top() : c.padding().left();
+                int out = rows ? c.output().height() : c.output().width();
+                a = -pad;
+                b = (long) (out - 1) * st - pad + (long) (k - 1) * c.dilation();
+            } else if (op instanceof Op.Pool p && p.input() == in) {
+                int k = rows ? p.kernelH() : p.kernelW();
+                int st = rows ? p.strideH() : p.strideW();
+                int pad = rows ? p.padding().top() : p.padding().left();
+                int out = rows ? p.output().height() : p.output().width();
+                a = -pad;
+                b = (long) (out - 1) * st - pad + k - 1;
+            }
+            lo = Math.min(lo, Math.max(0, a));
+            hi = Math.max(hi, Math.min(size - 1, b));
+        }
+        return lo > hi ? new long[] {0, size - 1} : new long[] {lo, hi};
     }
 
     public Field of(Value v) {

@@ -18,6 +18,7 @@ import org.layerlens.engine.arch.ArchitectureSpec;
 import org.layerlens.engine.arch.Architectures;
 import org.layerlens.engine.graph.Graph;
 import org.layerlens.engine.graph.Op;
+import org.layerlens.engine.graph.ReceptiveField;
 import org.layerlens.engine.graph.Value;
 import org.layerlens.engine.image.LoadedImage;
 import org.layerlens.engine.ssd.HeadLayout;
@@ -63,6 +64,14 @@ class ReceptiveFieldProbeTest {
                     }
                     long[] box = m.headField(h.index()).box(axis == 0 ? i : 0, axis == 0 ? 0 : i, s, s);
                     long[] got = axis == 0 ? new long[] {box[1], box[3]} : new long[] {box[0], box[2]};
+                    if (global(m.headField(h.index()), axis)) {
+                        // after a global pooling (squeeze-excite) every input pixel counts: both are the
+                        // whole input, the walk merely keeps the local branch's reach into the padding
+                        want = new long[] {Math.max(0, want[0]), Math.min(s - 1, want[1])};
+                        got = new long[] {Math.max(0, got[0]), Math.min(s - 1, got[1])};
+                        assertEquals(0, want[0], spec.name() + ": a global field covers the input");
+                        assertEquals(s - 1, want[1], spec.name() + ": a global field covers the input");
+                    }
                     assertEquals(want[0], got[0], spec.name() + " head " + h.index() + " axis " + axis + " cell " + i);
                     assertEquals(want[1], got[1], spec.name() + " head " + h.index() + " axis " + axis + " cell " + i);
                 }
@@ -72,6 +81,10 @@ class ReceptiveFieldProbeTest {
                     + "step %d px%n", spec.name(), h.index(), h.rows(), h.cols(), f[1], f[3], f[0], f[2],
                     f[2] - f[0] + 1, m.headField(h.index()).cols().jump());
         }
+    }
+
+    private static boolean global(ReceptiveField.Field f, int axis) {
+        return axis == 0 ? f.rows().global() : f.cols().global();
     }
 
     /**
@@ -123,6 +136,15 @@ class ReceptiveFieldProbeTest {
         Model m = RandomModels.of(spec, 2);
         Probe probe = new Probe(m, 3);
         int s = m.inputSize();
+        // Tightness (each edge pixel reaches the cell) holds where every path is linear in the pixel
+        // up to ReLU's kinks. A max pooling (VGG16-SSD, SqueezeNet-SSD) passes a change only if the
+        // pixel wins its window, and squeeze-excite's hard sigmoid (MobileNetV3) saturates: there an
+        // edge pixel may change nothing on one input, so those architectures are checked for the
+        // bound alone (no pixel outside a field changes its cell; every changed cell holds the pixel).
+        boolean tight = m.graph().ops().stream().noneMatch(op -> op instanceof Op.Pool pl && pl.max()
+                || op instanceof Op.GlobalAvgPool);
+        long[] readRows = m.receptiveFields().readable(true);
+        long[] readCols = m.receptiveFields().readable(false);
         int edges = 0;
         List<String> unreached = new ArrayList<>();
         for (HeadLayout.Head h : m.layout().heads()) {
@@ -139,11 +161,12 @@ class ReceptiveFieldProbeTest {
                     int across = (int) Math.max(0, Math.min(s - 1, axis == 0 ? (f[0] + f[2]) / 2 : (f[1] + f[3]) / 2));
                     for (boolean start : new boolean[] {true, false}) {
                         long edge = start ? lo : hi;
-                        long inside = Math.max(0, Math.min(s - 1, edge));
+                        long[] read = axis == 0 ? readRows : readCols;
+                        long inside = Math.max(read[0], Math.min(read[1], edge));
                         long outside = start ? edge - 1 : edge + 1;
                         boolean reached = probe.changes(axis, inside, across, h.index(), row, col);
                         edges++;
-                        if (!reached) {
+                        if (!reached && tight) {
                             // how far inside the field the pixel must move to reach the cell
                             int gap = 1;
                             while (gap < 8 && !probe.changes(axis, inside + (start ? gap : -gap), across, h.index(),
@@ -169,8 +192,9 @@ class ReceptiveFieldProbeTest {
             probe.changes(0, r.nextInt(s), r.nextInt(s), 0, 0, 0);
         }
         System.out.printf("%s: %d passes with one pixel changed; every changed cell (%d in all) lies within its "
-                + "field; %d field edges probed, %d not reached: %s%n", spec.name(), probe.passes(),
-                probe.changedCells, edges, unreached.size(), unreached);
+                + "field; %d field edges probed, %s%n", spec.name(), probe.passes(), probe.changedCells, edges,
+                tight ? unreached.size() + " not reached: " + unreached : "bound only (max pooling / saturating "
+                + "squeeze-excite: reaching an edge depends on the input)");
         assertEquals(List.of(), unreached, spec.name() + ": field edges the network does not reach");
     }
 
