@@ -1,0 +1,162 @@
+package org.layerlens.engine.analysis;
+
+import java.util.Arrays;
+
+/**
+ * Streaming high quantiles of {@code |x|} for one channel, in bounded memory, with a stated
+ * error: a log-bucketed histogram in the family of HdrHistogram and DDSketch (Masson, Rim and
+ * Lee, VLDB 2019). A value's bucket is its float bits without the low 17 mantissa bits, so each
+ * power of two holds 64 buckets of equal width, and the bucket's midpoint is within
+ * {@link #RELATIVE_ERROR} (2^-7, 0.78%) of every value in it. Counts are exact, so the rank of a
+ * quantile is exact and only its value carries that error.
+ * <p>
+ * Memory: only the top {@link #WINDOW} buckets (8 powers of two below the largest value seen)
+ * are kept; values below them are counted, not placed (exact zeros separately). A quantile that
+ * falls below the window is reported as the window's lower edge and flagged by
+ * {@link #inWindow}. The high quantiles asked for here (99.9%, 99.99%) lie within a factor 256
+ * of the maximum for any layer seen so far.
+ * <p>
+ * Why not t-digest: measured here, t-digest 3.3 (MergingDigest) took 150-1,250 ns per value and
+ * 6-24 KB per channel; mb2-ssd-lite has 73,656 channels over 38 million values per image.
+ * Not thread-safe: its owner locks.
+ */
+final class TailSketch {
+    static final int SHIFT = 17;
+    static final double RELATIVE_ERROR = 1.0 / 128;
+    static final int WINDOW = 512;
+
+    private int[] counts;   // counts[i] for bucket base + i
+    private int base;       // bucket index of counts[0]
+    private long zeros;
+    private long below;     // non-zero values under the window
+    private long total;
+
+    static int bucket(float absValue) {
+        return Float.floatToRawIntBits(absValue) >>> SHIFT;
+    }
+
+    /** Adds every value of {@code v[from, to)} (signs dropped). */
+    void addAll(float[] v, int from, int to) {
+        int hi = Integer.MIN_VALUE;
+        for (int i = from; i < to; i++) {
+            float a = Math.abs(v[i]);
+            if (a == a && a != 0f) { // NaN has no place, zeros are counted apart
+                hi = Math.max(hi, bucket(a));
+            }
+        }
+        if (hi != Integer.MIN_VALUE) {
+            reach(hi);
+        }
+        int[] c = counts;
+        int b0 = base;
+        for (int i = from; i < to; i++) {
+            float a = Math.abs(v[i]);
+            if (a == 0f) {
+                zeros++;
+                total++;
+                continue;
+            }
+            if (a != a) {
+                continue;
+            }
+            int k = bucket(a) - b0;
+            if (c != null && k >= 0) {
+                c[k]++;
+            } else {
+                below++;
+            }
+            total++;
+        }
+    }
+
+    /** Makes bucket {@code hi} the window's top if it is above it, folding buckets that fall out into {@code below}. */
+    private void reach(int hi) {
+        if (counts == null) {
+            counts = new int[Math.min(WINDOW, 64)];
+            base = Math.max(0, hi - counts.length + 1);
+            return;
+        }
+        int top = base + counts.length - 1;
+        if (hi <= top) {
+            return;
+        }
+        if (hi - base + 1 <= WINDOW) {
+            counts = Arrays.copyOf(counts, Math.min(WINDOW, Math.max(hi - base + 1, 2 * counts.length)));
+            return;
+        }
+        int newBase = hi - WINDOW + 1;
+        int[] n = new int[WINDOW];
+        for (int i = 0; i < counts.length; i++) {
+            int b = base + i;
+            if (b >= newBase) {
+                n[b - newBase] += counts[i];
+            } else {
+                below += counts[i];
+            }
+        }
+        counts = n;
+        base = newBase;
+    }
+
+    long count() {
+        return total;
+    }
+
+    /** Adds another sketch's counts (merging channels into one tensor's sketch). */
+    void merge(TailSketch o) {
+        if (o.counts == null) {
+            zeros += o.zeros;
+            below += o.below;
+            total += o.total;
+            return;
+        }
+        reach(o.base + o.counts.length - 1);
+        for (int i = 0; i < o.counts.length; i++) {
+            int k = o.base + i - base;
+            if (k >= 0) {
+                counts[k] += o.counts[i];
+            } else {
+                below += o.counts[i];
+            }
+        }
+        zeros += o.zeros;
+        below += o.below;
+        total += o.total;
+    }
+
+    /**
+     * The value at rank {@code ceil(q * n)} of the sorted {@code |x|} (the inverted-CDF quantile,
+     * NumPy's {@code method="inverted_cdf"}), within {@link #RELATIVE_ERROR} of it when
+     * {@link #inWindow}; 0 when no values were seen.
+     */
+    double quantile(double q) {
+        if (total == 0) {
+            return 0;
+        }
+        long rank = Math.max(1, (long) Math.ceil(q * total));
+        if (rank <= zeros) {
+            return 0;
+        }
+        if (rank <= zeros + below) {
+            return lowerEdge(base);
+        }
+        long seen = zeros + below;
+        for (int i = 0; i < counts.length; i++) {
+            seen += counts[i];
+            if (seen >= rank) {
+                return (lowerEdge(base + i) + lowerEdge(base + i + 1)) / 2;
+            }
+        }
+        return lowerEdge(base + counts.length);
+    }
+
+    /** Whether {@link #quantile}{@code (q)} is placed within the kept buckets (else it is an upper bound). */
+    boolean inWindow(double q) {
+        long rank = Math.max(1, (long) Math.ceil(q * total));
+        return rank <= zeros || rank > zeros + below;
+    }
+
+    private static double lowerEdge(int bucket) {
+        return Float.intBitsToFloat(bucket << SHIFT);
+    }
+}
