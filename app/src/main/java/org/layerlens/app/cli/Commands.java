@@ -12,7 +12,7 @@ public final class Commands {
 
     static {
         for (Command c : List.of(new TreeCommand(), new SummaryCommand(), new DetectCommand(), new DumpCommand(),
-                new BenchCommand(), new EvalCommand())) {
+                new BenchCommand(), new EvalCommand(), new CompareCommand(), new StatsCommand())) {
             ALL.put(c.name(), c);
         }
     }
