@@ -24,6 +24,7 @@ final class TailSketch {
     static final int SHIFT = 17;
     static final double RELATIVE_ERROR = 1.0 / 128;
     static final int WINDOW = 512;
+    private static final int SLACK = 16;
 
     private int[] counts;   // counts[i] for bucket base + i
     private int base;       // bucket index of counts[0]
@@ -37,15 +38,18 @@ final class TailSketch {
 
     /** Adds every value of {@code v[from, to)} (signs dropped). */
     void addAll(float[] v, int from, int to) {
+        int lo = Integer.MAX_VALUE;
         int hi = Integer.MIN_VALUE;
         for (int i = from; i < to; i++) {
             float a = Math.abs(v[i]);
             if (a == a && a != 0f) { // NaN has no place, zeros are counted apart
-                hi = Math.max(hi, bucket(a));
+                int b = bucket(a);
+                lo = Math.min(lo, b);
+                hi = Math.max(hi, b);
             }
         }
         if (hi != Integer.MIN_VALUE) {
-            reach(hi);
+            cover(lo, hi);
         }
         int[] c = counts;
         int b0 = base;
@@ -69,29 +73,32 @@ final class TailSketch {
         }
     }
 
-    /** Makes bucket {@code hi} the window's top if it is above it, folding buckets that fall out into {@code below}. */
-    private void reach(int hi) {
-        if (counts == null) {
-            counts = new int[Math.min(WINDOW, 64)];
-            base = Math.max(0, hi - counts.length + 1);
+    /**
+     * Widens the kept buckets to {@code [lo, hi]}, but never to more than {@link #WINDOW} below the
+     * top: buckets that fall out are folded into {@code below}. Memory follows the data's span.
+     */
+    private void cover(int lo, int hi) {
+        int curTop = counts == null ? Integer.MIN_VALUE : base + counts.length - 1;
+        boolean up = hi > curTop;
+        boolean down = counts == null || lo < base;
+        if (!up && !down) {
             return;
         }
-        int top = base + counts.length - 1;
-        if (hi <= top) {
+        // a little room on the side that grew, so that a drifting range does not reallocate per image
+        int top = up ? hi + SLACK : curTop;
+        int newBase = Math.max(0, Math.max(down ? lo - SLACK : base, top - WINDOW + 1));
+        if (counts != null && newBase == base && top == curTop) {
             return;
         }
-        if (hi - base + 1 <= WINDOW) {
-            counts = Arrays.copyOf(counts, Math.min(WINDOW, Math.max(hi - base + 1, 2 * counts.length)));
-            return;
-        }
-        int newBase = hi - WINDOW + 1;
-        int[] n = new int[WINDOW];
-        for (int i = 0; i < counts.length; i++) {
-            int b = base + i;
-            if (b >= newBase) {
-                n[b - newBase] += counts[i];
-            } else {
-                below += counts[i];
+        int[] n = new int[top - newBase + 1];
+        if (counts != null) {
+            for (int i = 0; i < counts.length; i++) {
+                int b = base + i;
+                if (b >= newBase) {
+                    n[b - newBase] += counts[i];
+                } else {
+                    below += counts[i];
+                }
             }
         }
         counts = n;
@@ -110,7 +117,7 @@ final class TailSketch {
             total += o.total;
             return;
         }
-        reach(o.base + o.counts.length - 1);
+        cover(o.base, o.base + o.counts.length - 1);
         for (int i = 0; i < o.counts.length; i++) {
             int k = o.base + i - base;
             if (k >= 0) {
