@@ -4,11 +4,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import org.layerlens.engine.api.Box;
 import org.layerlens.engine.api.Detection;
 
-/** Pairs two runs' detections: same class, greedily by IoU (best first), each detection used once. */
+/**
+ * Pairs two runs' detections: same class, greedily by IoU (best first), each detection used once.
+ * IoU is taken on the boxes as decoded, before clipping to the image: a box clipped to nothing
+ * (random weights predict boxes outside the picture) still matches its twin.
+ */
 final class DetectionMatcher {
     private DetectionMatcher() {
+    }
+
+    private static Box matchBox(Detection d) {
+        return d.provenance() != null && d.provenance().decoded() != null ? d.provenance().decoded() : d.box();
     }
 
     static List<DetectionPair> pair(List<Detection> a, List<Detection> b, double minIou) {
@@ -20,7 +29,7 @@ final class DetectionMatcher {
                 if (a.get(i).classId() != b.get(j).classId()) {
                     continue;
                 }
-                double iou = a.get(i).box().iou(b.get(j).box());
+                double iou = matchBox(a.get(i)).iou(matchBox(b.get(j)));
                 if (iou >= minIou) {
                     cands.add(new Candidate(i, j, iou));
                 }
