@@ -222,7 +222,7 @@ final class CompareCommand implements Command {
         dets.add("a", detections(r, true));
         dets.add("b", detections(r, false));
         o.add("detections", dets);
-        return new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(o) + "\n";
     }
 
     private static com.google.gson.JsonElement num(double v) {
