@@ -77,6 +77,8 @@ public final class Comparer {
         // modules that are one value (a Sequential and its last child) are measured once
         Map<Long, LayerMetrics> byValues = new HashMap<>();
         String first = null;
+        float[] bufA = new float[a.largestOutput()];
+        float[] bufB = new float[b.largestOutput()];
         Set<String> paths = new LinkedHashSet<>(a.events().keySet());
         paths.addAll(b.events().keySet());
         for (String path : paths) {
@@ -106,7 +108,9 @@ public final class Comparer {
             long key = ((long) valueId(ma, path) << 32) | (valueId(mb, path) & 0xffffffffL);
             LayerMetrics m = byValues.get(key);
             if (m == null) {
-                m = LayerMetrics.of(a.layer(path).values, b.layer(path).values);
+                int n = a.readInto(path, bufA);
+                b.readInto(path, bufB);
+                m = LayerMetrics.of(bufA, bufB, n);
                 byValues.put(key, m);
             }
             modules.add(new ModuleComparison(path, ea.type(), ea.outputShape(), true, null, m));

@@ -13,6 +13,11 @@ public record LayerMetrics(double maxAbs, double meanAbs, double relErr, double 
         if (a.length != b.length) {
             throw new IllegalArgumentException("compares " + a.length + " values with " + b.length);
         }
+        return of(a, b, a.length);
+    }
+
+    /** The figures of the first {@code n} values of {@code a} and {@code b}. */
+    public static LayerMetrics of(float[] a, float[] b, int n) {
         double maxDiff = 0;
         double sumDiff = 0;
         double maxA = 0;
@@ -20,7 +25,7 @@ public record LayerMetrics(double maxAbs, double meanAbs, double relErr, double 
         double aa = 0;
         double bb = 0;
         double noise = 0;
-        for (int i = 0; i < a.length; i++) {
+        for (int i = 0; i < n; i++) {
             double x = a[i];
             double y = b[i];
             double d = Math.abs(x - y);
@@ -32,7 +37,7 @@ public record LayerMetrics(double maxAbs, double meanAbs, double relErr, double 
             bb += y * y;
             noise += d * d;
         }
-        double mean = a.length == 0 ? 0 : sumDiff / a.length;
+        double mean = n == 0 ? 0 : sumDiff / n;
         double cosine = aa == 0 && bb == 0 ? 1 : aa == 0 || bb == 0 ? 0 : dot / Math.sqrt(aa * bb);
         double sqnr = noise == 0 ? Double.POSITIVE_INFINITY : aa == 0 ? Double.NEGATIVE_INFINITY
                 : 10 * Math.log10(aa / noise);

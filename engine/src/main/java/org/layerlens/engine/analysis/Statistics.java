@@ -78,6 +78,7 @@ public final class Statistics {
             for (int w = 0; w < n; w++) {
                 futures.add(pool.submit(() -> {
                     ValueStats.Scratch scratch = new ValueStats.Scratch();
+                    float[] values = new float[0];
                     int i;
                     while ((i = next.getAndIncrement()) < images.size() && !stop.getAsBoolean()) {
                         Path p = images.get(i);
@@ -92,8 +93,12 @@ public final class Statistics {
                             continue;
                         }
                         try (Inspection ins = m.inspect(img, null, stop)) {
+                            if (values.length < ins.largestOutput()) {
+                                values = new float[ins.largestOutput()];
+                            }
                             for (Map.Entry<Integer, ValueStats> e : byValue.entrySet()) {
-                                e.getValue().add(ins.layer(firstPath.get(e.getKey())).values, scratch);
+                                int count = ins.readInto(firstPath.get(e.getKey()), values);
+                                e.getValue().add(values, count, scratch);
                             }
                         }
                         used.incrementAndGet();

@@ -67,11 +67,14 @@ final class ValueStats {
         }
     }
 
-    /** Adds one image's output ({@code hwc}, channels last); summarises it outside the lock. */
-    void add(float[] hwc, Scratch s) {
+    /** Adds one image's output (the first {@code count} values of {@code hwc}, channels last); summarises it outside the lock. */
+    void add(float[] hwc, int count, Scratch s) {
         int c0 = channels;
         int p = plane;
-        s.ensure(hwc.length, c0);
+        if (count != c0 * p) {
+            throw new IllegalArgumentException(count + " values for " + c0 + " channels of " + p);
+        }
+        s.ensure(count, c0);
         float[] chw = s.chw;
         for (int i = 0; i < p; i++) {
             int row = i * c0;
