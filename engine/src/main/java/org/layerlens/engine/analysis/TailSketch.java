@@ -38,39 +38,79 @@ final class TailSketch {
 
     /** Adds every value of {@code v[from, to)} (signs dropped). */
     void addAll(float[] v, int from, int to) {
-        int lo = Integer.MAX_VALUE;
-        int hi = Integer.MIN_VALUE;
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = 0;
         for (int i = from; i < to; i++) {
             float a = Math.abs(v[i]);
-            if (a == a && a != 0f) { // NaN has no place, zeros are counted apart
-                int b = bucket(a);
-                lo = Math.min(lo, b);
-                hi = Math.max(hi, b);
+            if (a != 0f) {
+                lo = Math.min(lo, a);
+                hi = Math.max(hi, a);
             }
         }
-        if (hi != Integer.MIN_VALUE) {
-            cover(lo, hi);
+        prepare(lo, hi);
+        for (int i = from; i < to; i++) {
+            add(v[i]);
+        }
+    }
+
+    /** Makes room for non-zero magnitudes in {@code [lo, hi]} before {@link #add}ing them (nothing when there are none). */
+    void prepare(float lo, float hi) {
+        if (hi > 0 && lo <= hi && Float.isFinite(hi)) {
+            cover(bucket(lo), bucket(hi));
+        }
+    }
+
+    /**
+     * Adds {@code v[from], v[from + stride], ...} below {@code to}, of which {@code zeroCount} are
+     * exactly zero (the caller counted them), after {@link #prepare}. Branch-free: every value
+     * below the kept buckets, zeros included, goes to one spare slot, sorted out afterwards.
+     */
+    void addStrided(float[] v, int from, int to, int stride, long zeroCount) {
+        if (counts == null) {
+            for (int i = from; i < to; i += stride) {
+                add(v[i]);
+            }
+            return;
         }
         int[] c = counts;
+        int last = c.length - 1;
         int b0 = base;
-        for (int i = from; i < to; i++) {
+        long spill = 0;
+        long nans = 0;
+        long seen = 0;
+        for (int i = from; i < to; i += stride) {
             float a = Math.abs(v[i]);
-            if (a == 0f) {
-                zeros++;
-                total++;
-                continue;
-            }
-            if (a != a) {
-                continue;
-            }
-            int k = bucket(a) - b0;
-            if (c != null && k >= 0) {
-                c[k]++;
-            } else {
-                below++;
-            }
-            total++;
+            boolean nan = a != a;
+            // zeros and NaN (whose bits lie above infinity's) get no bucket; spilled, sorted out below
+            int k = nan || a == 0f ? -1 : bucket(a) - b0;
+            spill += k < 0 ? 1 : 0;
+            nans += nan ? 1 : 0;
+            c[Math.max(0, Math.min(k, last))] += k < 0 ? 0 : 1;
+            seen++;
         }
+        zeros += zeroCount;
+        below += spill - nans - zeroCount;
+        total += seen - nans;
+    }
+
+    /** Adds one value (its magnitude); {@link #prepare} must have made room for it, else it counts as below the window. */
+    void add(float v) {
+        float a = Math.abs(v);
+        if (a == 0f) {
+            zeros++;
+            total++;
+            return;
+        }
+        if (a != a) {
+            return; // NaN has no place
+        }
+        int k = bucket(a) - base;
+        if (counts != null && k >= 0 && k < counts.length) {
+            counts[k]++;
+        } else {
+            below++;
+        }
+        total++;
     }
 
     /**

@@ -42,95 +42,98 @@ final class ValueStats {
         }
     }
 
-    /** One worker's buffers, reused from image to image. */
+    /** One worker's per-channel summary of one image, reused from image to image. */
     static final class Scratch {
-        float[] chw = new float[0];
         float[] min = new float[0];
         float[] max = new float[0];
-        double[] mean = new double[0];
-        double[] m2 = new double[0];
+        float[] minNonZero = new float[0];
+        double[] sum = new double[0];
+        double[] sumSq = new double[0];
         long[] zeros = new long[0];
         long[] ceiling = new long[0];
 
-        void ensure(int elements, int channels) {
-            if (chw.length < elements) {
-                chw = new float[elements];
-            }
+        void reset(int channels) {
             if (min.length < channels) {
                 min = new float[channels];
                 max = new float[channels];
-                mean = new double[channels];
-                m2 = new double[channels];
+                minNonZero = new float[channels];
+                sum = new double[channels];
+                sumSq = new double[channels];
                 zeros = new long[channels];
                 ceiling = new long[channels];
             }
+            Arrays.fill(min, 0, channels, Float.POSITIVE_INFINITY);
+            Arrays.fill(max, 0, channels, Float.NEGATIVE_INFINITY);
+            Arrays.fill(minNonZero, 0, channels, Float.POSITIVE_INFINITY);
+            Arrays.fill(sum, 0, channels, 0);
+            Arrays.fill(sumSq, 0, channels, 0);
+            Arrays.fill(zeros, 0, channels, 0);
+            Arrays.fill(ceiling, 0, channels, 0);
         }
     }
 
-    /** Adds one image's output (the first {@code count} values of {@code hwc}, channels last); summarises it outside the lock. */
+    /**
+     * Adds one image's output (the first {@code count} values of {@code hwc}, channels last): one
+     * pass over the pixels summarises every channel outside the lock (the inner loop runs along
+     * the channels, so it reads memory in order); a second, under the lock, fills the sketches and
+     * the histogram.
+     */
     void add(float[] hwc, int count, Scratch s) {
         int c0 = channels;
         int p = plane;
         if (count != c0 * p) {
             throw new IllegalArgumentException(count + " values for " + c0 + " channels of " + p);
         }
-        s.ensure(count, c0);
-        float[] chw = s.chw;
-        for (int i = 0; i < p; i++) {
-            int row = i * c0;
+        s.reset(c0);
+        float[] mn = s.min;
+        float[] mx = s.max;
+        float[] nz = s.minNonZero;
+        double[] sum = s.sum;
+        double[] sq = s.sumSq;
+        long[] z = s.zeros;
+        long[] top = s.ceiling;
+        for (int i = 0; i < count; i += c0) {
             for (int c = 0; c < c0; c++) {
-                chw[c * p + i] = hwc[row + c];
+                float v = hwc[i + c];
+                mn[c] = Math.min(mn[c], v);
+                mx[c] = Math.max(mx[c], v);
+                sum[c] += v;
+                sq[c] += (double) v * v;
+                // selects, not branches: ReLU outputs are half zeros, which a branch predicts badly
+                z[c] += v == 0f ? 1 : 0;
+                nz[c] = Math.min(nz[c], v == 0f ? Float.POSITIVE_INFINITY : Math.abs(v));
+                top[c] += v == CEILING ? 1 : 0;
             }
         }
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < c0; c++) {
-            int from = c * p;
-            float mn = Float.POSITIVE_INFINITY;
-            float mx = Float.NEGATIVE_INFINITY;
-            double sum = 0;
-            long z = 0;
-            long top = 0;
-            for (int i = from; i < from + p; i++) {
-                float v = chw[i];
-                mn = Math.min(mn, v);
-                mx = Math.max(mx, v);
-                sum += v;
-                z += v == 0f ? 1 : 0;
-                top += v == CEILING ? 1 : 0;
-            }
-            double mu = sum / p;
-            double dev = 0;
-            for (int i = from; i < from + p; i++) {
-                double d = chw[i] - mu;
-                dev += d * d;
-            }
-            s.min[c] = mn;
-            s.max[c] = mx;
-            s.mean[c] = mu;
-            s.m2[c] = dev;
-            s.zeros[c] = z;
-            s.ceiling[c] = top;
-            lo = Math.min(lo, mn);
-            hi = Math.max(hi, mx);
+            lo = Math.min(lo, mn[c]);
+            hi = Math.max(hi, mx[c]);
         }
         synchronized (this) {
             long n0 = images * p;
             long n = n0 + p;
             for (int c = 0; c < c0; c++) {
-                min[c] = Math.min(min[c], s.min[c]);
-                max[c] = Math.max(max[c], s.max[c]);
-                double delta = s.mean[c] - mean[c];
+                // Chan, Golub and LeVeque's pairwise update: this image's mean and squared deviations
+                double mu = sum[c] / p;
+                double dev = Math.max(0, sq[c] - sum[c] * mu);
+                min[c] = Math.min(min[c], mn[c]);
+                max[c] = Math.max(max[c], mx[c]);
+                double delta = mu - mean[c];
                 mean[c] += delta * p / n;
-                m2[c] += s.m2[c] + delta * delta * ((double) n0 * p / n);
-                zeros[c] += s.zeros[c];
-                ceiling[c] += s.ceiling[c];
-                tails[c].addAll(chw, c * p, c * p + p);
+                m2[c] += dev + delta * delta * ((double) n0 * p / n);
+                zeros[c] += z[c];
+                ceiling[c] += top[c];
+                tails[c].prepare(nz[c], Math.max(Math.abs(mn[c]), Math.abs(mx[c])));
+            }
+            for (int c = 0; c < c0; c++) {
+                tails[c].addStrided(hwc, c, count, c0, z[c]);
             }
             if (Float.isFinite(lo) && Float.isFinite(hi)) {
                 histogram.cover(lo, hi);
             }
-            histogram.addAll(chw, 0, c0 * p);
+            histogram.addAll(hwc, 0, count);
             images++;
         }
     }
