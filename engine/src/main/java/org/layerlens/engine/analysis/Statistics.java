@@ -32,6 +32,14 @@ import org.layerlens.engine.image.LoadedImage;
  * under one lock per graph value. An image that cannot be read is skipped with a warning.
  */
 public final class Statistics {
+    /**
+     * ND4J frees a pass's native temporaries (op descriptors, shape buffers) only when their Java
+     * objects are collected, and this loop makes little Java garbage, so collections are rare and
+     * those buffers pile up: measured, resident memory grew 200 MB over 40 images without a
+     * collection now and then. One every 25 images costs a fraction of one image's time.
+     */
+    private static final int GC_EVERY = 25;
+
     private Statistics() {
     }
 
@@ -101,7 +109,9 @@ public final class Statistics {
                                 e.getValue().add(values, count, scratch);
                             }
                         }
-                        used.incrementAndGet();
+                        if (used.incrementAndGet() % GC_EVERY == 0) {
+                            System.gc();
+                        }
                         progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
                     }
                     return null;

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * quantile is exact and only its value carries that error.
  * <p>
  * Memory: only the top {@link #WINDOW} buckets (8 powers of two below the largest value seen)
- * are kept; values below them are counted, not placed (exact zeros separately). A quantile that
+ * are kept, in one 2 KB array for the whole run; values below them are counted, not placed
+ * (exact zeros separately). A quantile that
  * falls below the window is reported as the window's lower edge and flagged by
  * {@link #inWindow}. The high quantiles asked for here (99.9%, 99.99%) lie within a factor 256
  * of the maximum for any layer seen so far.
@@ -114,35 +115,30 @@ final class TailSketch {
     }
 
     /**
-     * Widens the kept buckets to {@code [lo, hi]}, but never to more than {@link #WINDOW} below the
-     * top: buckets that fall out are folded into {@code below}. Memory follows the data's span.
+     * Moves the kept buckets so that {@code hi} is within them: the window is {@link #WINDOW}
+     * buckets from the first time values come, its top a little above the largest seen, and it
+     * only ever moves up, folding the buckets that fall out into {@code below}. One array for the
+     * whole run: memory does not grow with the number of images.
      */
     private void cover(int lo, int hi) {
-        int curTop = counts == null ? Integer.MIN_VALUE : base + counts.length - 1;
-        boolean up = hi > curTop;
-        boolean down = counts == null || lo < base;
-        if (!up && !down) {
+        if (counts == null) {
+            counts = new int[WINDOW];
+            base = Math.max(0, hi + SLACK - WINDOW + 1);
             return;
         }
-        // a little room on the side that grew, so that a drifting range does not reallocate per image
-        int top = up ? hi + SLACK : curTop;
-        int newBase = Math.max(0, Math.max(down ? lo - SLACK : base, top - WINDOW + 1));
-        if (counts != null && newBase == base && top == curTop) {
+        int top = base + WINDOW - 1;
+        if (hi <= top) {
             return;
         }
-        int[] n = new int[top - newBase + 1];
-        if (counts != null) {
-            for (int i = 0; i < counts.length; i++) {
-                int b = base + i;
-                if (b >= newBase) {
-                    n[b - newBase] += counts[i];
-                } else {
-                    below += counts[i];
-                }
-            }
+        int shift = hi + SLACK - top;
+        for (int i = 0; i < Math.min(shift, WINDOW); i++) {
+            below += counts[i];
         }
-        counts = n;
-        base = newBase;
+        if (shift < WINDOW) {
+            System.arraycopy(counts, shift, counts, 0, WINDOW - shift);
+        }
+        java.util.Arrays.fill(counts, Math.max(0, WINDOW - shift), WINDOW, 0);
+        base += shift;
     }
 
     long count() {
