@@ -27,7 +27,7 @@ final class BenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "bench    --model M [--image I] [--iterations N] [--warmup W] [--mode fast|inspect|both|explain]   ms, memory";
+        return "bench    --model M [--image I] [--iterations N] [--warmup W] [--mode fast|inspect|both|explain|compare]   ms, memory";
     }
 
     @Override
@@ -38,8 +38,8 @@ final class BenchCommand implements Command {
     @Override
     public int run(Args a, Context c) throws Exception {
         String mode = a.get("mode", "both");
-        if (!Set.of("both", "fast", "inspect", "explain").contains(mode)) {
-            throw new Args.UsageException("bench: --mode is fast, inspect, both or explain");
+        if (!Set.of("both", "fast", "inspect", "explain", "compare").contains(mode)) {
+            throw new Args.UsageException("bench: --mode is fast, inspect, both, explain or compare");
         }
         int n = a.getInt("iterations", 50, 1);
         int warm = a.getInt("warmup", 10, 0);
@@ -51,6 +51,9 @@ final class BenchCommand implements Command {
         if (mode.equals("explain")) {
             ExplainBench.run(c, m, img, x, n, warm);
             return 0;
+        }
+        if (mode.equals("compare")) {
+            return compare(m, img, n, warm, c);
         }
         // warm-up: the JIT, the pooled buffers, and the Java heap's young generation, which the
         // collector fills once before its resident size stops growing (that is not retention)
@@ -85,6 +88,49 @@ final class BenchCommand implements Command {
         c.out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %.0f MB after %d passes of %s (growth %+.1f MB), "
                 + "peak %.0f MB; Java heap in use %.0f of %.0f MB%n", rss0, rss1, n, mode, rss1 - rss0, rssMb("VmHWM"),
                 (rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.maxMemory() / 1048576.0);
+        return 0;
+    }
+
+    /**
+     * One inspect pass against a whole compare of the model with itself (two inspect passes and
+     * every module's figures), interleaved, so that both see the same machine load.
+     */
+    private static int compare(Model m, LoadedImage img, int n, int warm, Context c) {
+        double[] ins = new double[n];
+        double[] cmp = new double[n];
+        double[] insCpu = new double[n];
+        double[] cmpCpu = new double[n];
+        // CPU time of this thread too: with one engine thread the ops run on it, and CPU time is
+        // what a loaded machine does not distort
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = -warm; i < n; i++) {
+            long c0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            try (Inspection x = m.inspect(img, null, null)) {
+                x.layer("base_net.0.0");
+            }
+            long t1 = System.nanoTime();
+            long c1 = mx.getCurrentThreadCpuTime();
+            org.layerlens.engine.analysis.Comparer.models(m, m, img,
+                    org.layerlens.engine.analysis.Comparer.Options.DEFAULT,
+                    org.layerlens.engine.analysis.Progress.NONE, null);
+            long t2 = System.nanoTime();
+            long c2 = mx.getCurrentThreadCpuTime();
+            if (i >= 0) {
+                ins[i] = (t1 - t0) / 1e6;
+                cmp[i] = (t2 - t1) / 1e6;
+                insCpu[i] = (c1 - c0) / 1e6;
+                cmpCpu[i] = (c2 - c1) / 1e6;
+            }
+        }
+        c.out.printf(Locale.ROOT, "model %s, image %s, %d iterations after %d warm-up, threads %d%n", m.name(),
+                img.name(), n, warm, Nd4jRuntime.threads());
+        c.out.printf(Locale.ROOT, "inspect pass (preprocessing included): median %.1f ms (min %.1f)%n", q(ins, 0.5),
+                q(ins, 0));
+        c.out.printf(Locale.ROOT, "compare (two inspect passes + every module's figures): median %.1f ms (min %.1f), "
+                + "%.2fx one inspect pass%n", q(cmp, 0.5), q(cmp, 0), q(cmp, 0.5) / q(ins, 0.5));
+        c.out.printf(Locale.ROOT, "CPU time of the calling thread: inspect %.1f ms, compare %.1f ms (medians), %.2fx%n",
+                q(insCpu, 0.5), q(cmpCpu, 0.5), q(cmpCpu, 0.5) / q(insCpu, 0.5));
         return 0;
     }
 

@@ -12,7 +12,8 @@ public final class Commands {
 
     static {
         for (Command c : List.of(new TreeCommand(), new SummaryCommand(), new DetectCommand(), new DumpCommand(),
-                new BenchCommand(), new EvalCommand(), new ExplainCommand(), new AnchorsCommand())) {
+                new BenchCommand(), new EvalCommand(), new ExplainCommand(), new AnchorsCommand(), new CompareCommand(),
+                new StatsCommand())) {
             ALL.put(c.name(), c);
         }
     }

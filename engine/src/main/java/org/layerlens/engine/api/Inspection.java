@@ -66,6 +66,32 @@ public final class Inspection implements AutoCloseable {
         return data(path, run.output());
     }
 
+    /**
+     * Copies the output of the module at {@code path} into {@code dst} (channels-last, as
+     * {@link LayerData#values}) and returns how many values that is, or -1 when the module has no
+     * output of its own. For analyses that read every module: no array is allocated per read.
+     */
+    public int readInto(String path, float[] dst) {
+        Graph.ModuleRun run = model.graph().module(path);
+        if (run == null || !events.containsKey(path)) {
+            return -1;
+        }
+        activations.read(run.output(), dst);
+        return (int) run.output().elements();
+    }
+
+    /** The number of values of the largest module output (the buffer {@link #readInto} needs at most). */
+    public int largestOutput() {
+        long n = 0;
+        for (String p : events.keySet()) {
+            Graph.ModuleRun run = model.graph().module(p);
+            if (run != null) {
+                n = Math.max(n, run.output().elements());
+            }
+        }
+        return (int) n;
+    }
+
     /** The network input as the model's preprocessing made it. */
     public LayerData input() {
         return data("input", model.graph().input());

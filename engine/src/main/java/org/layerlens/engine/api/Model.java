@@ -136,6 +136,19 @@ public final class Model {
         return new Model(spec, tree, classes, graph, executor, newName, source, labels, notes, notComparable);
     }
 
+    /**
+     * This model running another graph made from its traced one (a graph transformation such as
+     * the int8 what-if): the same tree, labels and post-processing, its own executor.
+     * {@code notComparable} replaces this model's: the modules whose output the new graph no
+     * longer has, or has with another meaning.
+     */
+    public Model transformed(Graph newGraph, String newName, Set<String> newNotComparable, List<String> moreNotes) {
+        List<String> n = new ArrayList<>(notes);
+        n.addAll(moreNotes);
+        return new Model(spec, tree, classes, newGraph, new Executor(newGraph), newName, source, labels, n,
+                newNotComparable);
+    }
+
     /** Shape, parameters, multiply-adds and receptive field of the module at {@code path}. */
     public ModuleInfo info(String path) {
         org.layerlens.engine.nn.Module m = tree.find(path);

@@ -27,6 +27,14 @@ public final class Activations implements AutoCloseable {
         return program.read(arena, v);
     }
 
+    /** Copies a value's elements into {@code dst} (at least {@code v.elements()} long); nothing allocated. */
+    public synchronized void read(Value v, float[] dst) {
+        if (arena == null) {
+            throw new IllegalStateException("the inspection was closed");
+        }
+        arena.read(v, dst);
+    }
+
     /** The graph's named outputs (the heads' raw maps). */
     public Map<String, float[]> outputs() {
         return outputs;

@@ -97,21 +97,7 @@ final class Fusion {
 
     /** conv then per-channel {@code x * s + t}: weights scaled per output channel, bias {@code b * s + t}. */
     static Op.Conv fold(Op.Conv c, Op.Affine bn) {
-        float[] s = bn.scale();
-        float[] t = bn.shift();
-        float[] w = c.weight().clone();
-        int per = w.length / c.out();
-        for (int o = 0; o < c.out(); o++) {
-            for (int k = 0; k < per; k++) {
-                w[o * per + k] *= s[o];
-            }
-        }
-        float[] b = new float[c.out()];
-        for (int o = 0; o < c.out(); o++) {
-            double bias = c.bias() == null ? 0 : c.bias()[o];
-            b[o] = (float) (bias * s[o] + t[o]);
-        }
-        return c.with(w, b, Activation.NONE, null, bn.output());
+        return c.folded(bn);
     }
 
     private static int[] readers(Graph g, List<Op> ops) {

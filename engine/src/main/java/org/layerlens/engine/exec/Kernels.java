@@ -22,10 +22,14 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.Relu6;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarDivision;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Rint;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
@@ -80,6 +84,9 @@ final class Kernels {
         }
         if (op instanceof Op.Dense d) {
             return dense(d);
+        }
+        if (op instanceof Op.FakeQuant q) {
+            return fakeQuant(q);
         }
         throw new IllegalArgumentException("no kernel for " + op.getClass().getSimpleName() + " at " + op.path());
     }
@@ -376,6 +383,20 @@ final class Kernels {
             z.assign(p.value());
             z.get(NDArrayIndex.all(), NDArrayIndex.interval(q.top(), q.top() + in.height()),
                     NDArrayIndex.interval(q.left(), q.left() + in.width()), NDArrayIndex.all()).assign(a.tensor(in));
+        };
+    }
+
+    /** Quantise to the op's grid and back, in five in-place passes (divide, round half even, shift, clamp, scale). */
+    private static Kernel fakeQuant(Op.FakeQuant q) {
+        double lo = q.qmin() - q.zeroPoint();
+        double hi = q.qmax() - q.zeroPoint();
+        return a -> {
+            INDArray z = a.matrix(q.output());
+            Nd4j.exec(new ScalarDivision(a.matrix(q.input()), null, z, q.scale()));
+            Nd4j.exec(new Rint(z, z));
+            Nd4j.exec(new ScalarMax(z, null, z, lo));
+            Nd4j.exec(new ScalarMin(z, null, z, hi));
+            Nd4j.exec(new ScalarMultiplication(z, null, z, q.scale()));
         };
     }
 

@@ -51,6 +51,28 @@ public sealed interface Op {
             return new Conv(path, input, newOutput, in, out, kernelH, kernelW, strideH, strideW, padding, dilation,
                     groups, newWeight, newBias, act, newResidual);
         }
+
+        /**
+         * This convolution followed by the per-channel {@code x * s + t} of {@code bn} (an inference
+         * batch norm), as one convolution: weights scaled per output channel, bias {@code b * s + t}.
+         */
+        public Conv folded(Affine bn) {
+            float[] s = bn.scale();
+            float[] t = bn.shift();
+            float[] w = weight.clone();
+            int per = w.length / out;
+            for (int o = 0; o < out; o++) {
+                for (int k = 0; k < per; k++) {
+                    w[o * per + k] *= s[o];
+                }
+            }
+            float[] b = new float[out];
+            for (int o = 0; o < out; o++) {
+                double b0 = bias == null ? 0 : bias[o];
+                b[o] = (float) (b0 * s[o] + t[o]);
+            }
+            return with(w, b, Activation.NONE, null, bn.output());
+        }
     }
 
     /** Per-channel {@code x * scale + shift} (an inference batch norm), then an optional activation. */
@@ -120,6 +142,19 @@ public sealed interface Op {
 
     /** Softmax over the last axis. */
     record Softmax(String path, Value input, Value output) implements Op {
+        public List<Value> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /**
+     * Simulated quantisation (quantise, then dequantise) of a whole tensor with one affine grid:
+     * {@code (clamp(rint(x / scale) + zeroPoint, qmin, qmax) - zeroPoint) * scale}, rounding
+     * half to even as PyTorch's fake_quantize does. The int8 what-if puts one after every op
+     * output of its fused graph (uint8: qmin 0, qmax 255).
+     */
+    record FakeQuant(String path, Value input, Value output, float scale, int zeroPoint, int qmin, int qmax)
+            implements Op {
         public List<Value> inputs() {
             return List.of(input);
         }

@@ -1,0 +1,49 @@
+package org.layerlens.app.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Output files written whole or not at all: into a temporary file beside the target, then moved
+ * over it in one step, so a failed or interrupted run never leaves half a file.
+ */
+final class AtomicFiles {
+    /** Writes the file's bytes through {@code writer}, given a temporary path with the target's extension. */
+    interface Writer {
+        void write(Path temp) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    static void writeString(Path target, String text) throws IOException {
+        write(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+    }
+
+    static void write(Path target, Writer writer) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new IOException(target + ": the folder " + dir + " does not exist");
+        }
+        String name = abs.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot);
+        // a name of our own rather than createTempFile, whose file is private (0600) and would stay so
+        Path tmp = abs.resolveSibling("." + name + "-" + Long.toHexString(System.nanoTime()) + ".tmp" + ext);
+        try {
+            writer.write(tmp);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

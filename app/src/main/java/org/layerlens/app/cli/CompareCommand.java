@@ -1,0 +1,285 @@
+package org.layerlens.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import org.layerlens.engine.analysis.Calibration;
+import org.layerlens.engine.analysis.Comparer;
+import org.layerlens.engine.analysis.Comparison;
+import org.layerlens.engine.analysis.DetectionPair;
+import org.layerlens.engine.analysis.Int8Simulation;
+import org.layerlens.engine.analysis.LayerMetrics;
+import org.layerlens.engine.analysis.ModuleComparison;
+import org.layerlens.engine.api.Detection;
+import org.layerlens.engine.api.DetectionsJson;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.LayerData;
+import org.layerlens.engine.api.Model;
+import org.layerlens.engine.image.Heatmaps;
+import org.layerlens.engine.image.Images;
+import org.layerlens.engine.image.LoadedImage;
+
+/**
+ * {@code compare}: two models on one image, one model on two images, or a model against its
+ * simulated int8 version; per module max/mean |a-b|, relative error, cosine and SQNR, the first
+ * module past the tolerance, modules without a counterpart, and both runs' detections paired.
+ */
+final class CompareCommand implements Command {
+    @Override
+    public String name() {
+        return "compare";
+    }
+
+    @Override
+    public String usage() {
+        return "compare  --model A (--with B | --with int8-per-channel|int8-per-tensor --calibration S.json "
+                + "[--range minmax|p999|p9999]\n                 [--export-calibration OUT]) --image I | --model A "
+                + "--image I --with-image J   [--tolerance T] [--json OUT] [--diff-out OUT.png]";
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of("model", "labels", "with", "with-labels", "image", "with-image", "tolerance", "threshold",
+                "json", "diff-out", "calibration", "range", "export-calibration");
+    }
+
+    @Override
+    public int run(Args a, Context c) throws Exception {
+        String with = a.get("with");
+        String withImage = a.get("with-image");
+        if ((with == null) == (withImage == null)) {
+            throw new Args.UsageException("compare: give either --with (a second model, or int8-per-channel / "
+                    + "int8-per-tensor) or --with-image (a second image), not " + (with == null ? "neither" : "both"));
+        }
+        double tol = a.getDouble("tolerance", Comparer.Options.DEFAULT.tolerance());
+        if (!(tol >= 0)) {
+            throw new Args.UsageException("--tolerance must be a number >= 0, not " + a.get("tolerance"));
+        }
+        Comparer.Options opt = new Comparer.Options(tol, a.getFraction("threshold", 0.5),
+                Comparer.Options.DEFAULT.matchIou());
+        Int8Simulation.Weights int8 = with == null ? null : Int8Simulation.Weights.parse(with);
+        Calibration.Choice choice;
+        try {
+            choice = Calibration.Choice.parse(a.get("range", "minmax"));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--range: " + e.getMessage());
+        }
+        if (int8 == null && with != null && with.startsWith("int8")) {
+            throw new Args.UsageException("compare: --with int8-per-channel or int8-per-tensor, not '" + with + "'");
+        }
+        if (int8 != null && a.get("calibration") == null) {
+            throw new Args.UsageException("compare: --with " + with + " needs --calibration (a stats --json file "
+                    + "or a calibration table)");
+        }
+        if (int8 == null && (a.get("calibration") != null || a.get("export-calibration") != null)) {
+            throw new Args.UsageException("compare: --calibration and --export-calibration go with --with "
+                    + "int8-per-channel or int8-per-tensor");
+        }
+        Model ma = c.model(a);
+        Model mb;
+        if (int8 != null) {
+            Calibration cal = Calibration.read(Paths.get(a.get("calibration")), choice);
+            mb = Int8Simulation.apply(ma, cal, int8);
+            for (String n : mb.notes().subList(ma.notes().size(), mb.notes().size())) {
+                if (n.startsWith("warning") || c.verbose) {
+                    c.err.println("layerlens: " + n);
+                }
+            }
+            if (a.get("export-calibration") != null) {
+                List<String> order = new ArrayList<>();
+                ma.graph().modules().forEach(r -> order.add(r.path()));
+                AtomicFiles.writeString(Paths.get(a.get("export-calibration")), cal.toJson(order));
+                if (a.get("image") == null) {
+                    c.out.println("wrote the calibration table to " + a.get("export-calibration"));
+                    return 0;
+                }
+            }
+        } else if (with != null) {
+            mb = c.model(with, a.get("with-labels"));
+        } else {
+            mb = ma;
+        }
+        LoadedImage ia = Images.read(Paths.get(a.require("image")));
+        LoadedImage ib = withImage == null ? ia : Images.read(Paths.get(withImage));
+        Comparison r;
+        LayerData diff = null;
+        try (Inspection xa = ma.inspect(ia, null, null); Inspection xb = mb.inspect(ib, null, null)) {
+            r = Comparer.of(xa, xb, ma.name(), mb.name(), a.get("image"), withImage, opt, null);
+            String worst = r.firstDivergent() != null ? r.firstDivergent() : null;
+            if (a.get("diff-out") != null && worst != null) {
+                diff = Comparer.difference(xa, xb, worst);
+            }
+        }
+        if (r.comparedCount() == 0) {
+            throw new IOException(ma.name() + " and " + mb.name() + " share no module with an output of the same "
+                    + "shape: nothing to compare");
+        }
+        if (a.get("json") != null) {
+            AtomicFiles.writeString(Paths.get(a.get("json")), json(r));
+        }
+        if (a.get("diff-out") != null) {
+            if (diff == null) {
+                c.err.println("layerlens: no divergent module, so no difference image written");
+            } else {
+                writeDiff(Paths.get(a.get("diff-out")), diff);
+            }
+        }
+        print(r, c);
+        return 0;
+    }
+
+    private static void print(Comparison r, Context c) {
+        long notComparable = r.modules().stream().filter(m -> !m.comparable()).count();
+        c.out.printf(Locale.ROOT, "A: %s%s%nB: %s%s%n", r.a(), r.imageB() != null ? " on " + r.image() : "", r.b(),
+                r.imageB() != null ? " on " + r.imageB() : "");
+        c.out.printf(Locale.ROOT, "%d modules compared, %d without a counterpart, %d only in A, %d only in B; "
+                + "tolerance %s (relative error)%n", r.comparedCount(), notComparable, r.onlyInA().size(),
+                r.onlyInB().size(), r.tolerance());
+        c.out.println(r.firstDivergent() == null ? "no module diverges"
+                : "first divergent module: " + r.firstDivergent());
+        List<ModuleComparison> cmp = new ArrayList<>(r.modules().stream().filter(ModuleComparison::comparable).toList());
+        cmp.sort(Comparator.comparingDouble(m -> m.metrics().sqnrDb()));
+        c.out.printf(Locale.ROOT, "%-32s %-16s %-14s %11s %11s %9s %9s%n", "lowest SQNR", "type", "shape", "max|a-b|",
+                "rel. error", "cosine", "SQNR dB");
+        for (ModuleComparison m : cmp.subList(0, Math.min(12, cmp.size()))) {
+            LayerMetrics x = m.metrics();
+            c.out.printf(Locale.ROOT, "%-32s %-16s %-14s %11.4g %11.4g %9.6f %9.2f%n", m.path(), m.type(),
+                    shape(m.shape()), x.maxAbs(), x.relErr(), x.cosine(), x.sqnrDb());
+        }
+        int both = 0;
+        for (DetectionPair p : r.pairs()) {
+            both += p.a() != null && p.b() != null ? 1 : 0;
+        }
+        c.out.printf(Locale.ROOT, "detections: %d in A, %d in B, %d matched (IoU >= 0.5)%n", r.detectionsA().size(),
+                r.detectionsB().size(), both);
+        for (DetectionPair p : r.pairs()) {
+            c.out.printf(Locale.ROOT, "  %-34s %-34s %s%n", det(p.a()), det(p.b()),
+                    p.a() != null && p.b() != null ? String.format(Locale.ROOT, "IoU %.3f", p.iou())
+                            : p.a() == null ? "only in B" : "only in A");
+        }
+    }
+
+    private static String det(Detection d) {
+        return d == null ? "-" : String.format(Locale.ROOT, "%s %.3f %s", d.label(), d.score(), DetectionsJson.box(d.box()));
+    }
+
+    private static String shape(int[] s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length; i++) {
+            b.append(i == 0 ? "" : "x").append(s[i]);
+        }
+        return b.toString();
+    }
+
+    /** The JSON shape; SQNR of two equal tensors (infinite) is written as null. */
+    static String json(Comparison r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("a", r.a());
+        o.addProperty("b", r.b());
+        o.addProperty("image", r.image());
+        if (r.imageB() != null) {
+            o.addProperty("imageB", r.imageB());
+        }
+        o.addProperty("tolerance", r.tolerance());
+        JsonArray mods = new JsonArray();
+        for (ModuleComparison m : r.modules()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("path", m.path());
+            JsonArray shape = new JsonArray();
+            for (int d : m.shape()) {
+                shape.add(d);
+            }
+            j.add("shape", shape);
+            j.addProperty("comparable", m.comparable());
+            if (m.comparable()) {
+                LayerMetrics x = m.metrics();
+                j.add("maxAbs", num(x.maxAbs()));
+                j.add("meanAbs", num(x.meanAbs()));
+                j.add("relErr", num(x.relErr()));
+                j.add("cosine", num(x.cosine()));
+                j.add("sqnrDb", num(x.sqnrDb()));
+            } else {
+                j.addProperty("reason", m.reason());
+            }
+            mods.add(j);
+        }
+        o.add("modules", mods);
+        o.add("firstDivergent", r.firstDivergent() == null ? JsonNull.INSTANCE
+                : new com.google.gson.JsonPrimitive(r.firstDivergent()));
+        o.add("onlyInA", strings(r.onlyInA()));
+        o.add("onlyInB", strings(r.onlyInB()));
+        JsonObject dets = new JsonObject();
+        dets.add("a", detections(r, true));
+        dets.add("b", detections(r, false));
+        o.add("detections", dets);
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(o) + "\n";
+    }
+
+    private static com.google.gson.JsonElement num(double v) {
+        return Double.isFinite(v) ? new com.google.gson.JsonPrimitive(v) : JsonNull.INSTANCE;
+    }
+
+    private static JsonArray strings(List<String> l) {
+        JsonArray a = new JsonArray();
+        l.forEach(a::add);
+        return a;
+    }
+
+    /** One side's detections, each with the index of its match on the other side (null: only on this side) and the IoU. */
+    private static JsonArray detections(Comparison r, boolean sideA) {
+        List<Detection> mine = sideA ? r.detectionsA() : r.detectionsB();
+        List<Detection> other = sideA ? r.detectionsB() : r.detectionsA();
+        JsonArray arr = new JsonArray();
+        for (Detection d : mine) {
+            JsonObject j = new JsonObject();
+            j.addProperty("label", d.label());
+            j.addProperty("classId", d.classId());
+            j.addProperty("score", d.score());
+            j.add("box", DetectionsJson.box(d.box()));
+            DetectionPair p = r.pairs().stream().filter(x -> (sideA ? x.a() : x.b()) == d).findFirst().orElseThrow();
+            Detection m = sideA ? p.b() : p.a();
+            if (m == null) {
+                j.add("match", JsonNull.INSTANCE);
+            } else {
+                j.addProperty("match", other.indexOf(m));
+                j.addProperty("iou", Math.round(p.iou() * 1e4) / 1e4);
+            }
+            arr.add(j);
+        }
+        return arr;
+    }
+
+    /** Up to 64 channels of {@code |A - B|}, one colour scale for all (inferno), in a grid. */
+    private static void writeDiff(Path out, LayerData d) throws IOException {
+        int n = Math.min(64, d.channels);
+        int cols = (int) Math.ceil(Math.sqrt(n));
+        int rows = (n + cols - 1) / cols;
+        int scale = Math.max(1, 64 / Math.max(d.width, d.height));
+        int tw = d.width * scale;
+        int th = d.height * scale;
+        int gap = 2;
+        int w = cols * (tw + gap) - gap;
+        int h = rows * (th + gap) - gap;
+        byte[] img = new byte[w * h * 3];
+        java.util.Arrays.fill(img, (byte) 0x40);
+        for (int ch = 0; ch < n; ch++) {
+            byte[] tile = Heatmaps.rgb(d, ch, Heatmaps.ColorMap.INFERNO, Heatmaps.Normalise.LAYER, tw, th);
+            int x0 = (ch % cols) * (tw + gap);
+            int y0 = (ch / cols) * (th + gap);
+            for (int y = 0; y < th; y++) {
+                System.arraycopy(tile, y * tw * 3, img, ((y0 + y) * w + x0) * 3, tw * 3);
+            }
+        }
+        AtomicFiles.write(out, tmp -> Heatmaps.write(tmp, img, w, h));
+    }
+}

@@ -1,0 +1,149 @@
+package org.layerlens.engine.analysis;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import org.layerlens.engine.api.Detection;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.LayerData;
+import org.layerlens.engine.api.Model;
+import org.layerlens.engine.api.ModuleEvent;
+import org.layerlens.engine.exec.CancelledException;
+import org.layerlens.engine.graph.Graph;
+import org.layerlens.engine.image.LoadedImage;
+
+/**
+ * Compares two inspect passes module by module: two models on one image (a .pth and its ONNX
+ * export, two checkpoints, a model and its int8 what-if) or one model on two images. Modules are
+ * matched by path; a module compared needs an output on both sides, of equal shape, that means
+ * the same on both sides ({@link Model#notComparable()}).
+ */
+public final class Comparer {
+    /**
+     * @param tolerance      relative error above which a module has parted ways (default 1e-3)
+     * @param scoreThreshold detections kept on both sides
+     * @param matchIou       IoU at which two detections of one class are the same object
+     */
+    public record Options(double tolerance, double scoreThreshold, double matchIou) {
+        public static final Options DEFAULT = new Options(1e-3, 0.5, 0.5);
+    }
+
+    private Comparer() {
+    }
+
+    /** Two models on one image: two inspect passes, then {@link #of}. */
+    public static Comparison models(Model a, Model b, LoadedImage img, Options o, Progress progress,
+                                    BooleanSupplier cancelled) {
+        progress.update(0, 3, "inspecting " + a.name());
+        try (Inspection ia = a.inspect(img, null, cancelled)) {
+            progress.update(1, 3, "inspecting " + b.name());
+            try (Inspection ib = b.inspect(img, null, cancelled)) {
+                progress.update(2, 3, "comparing");
+                return of(ia, ib, a.name(), b.name(), img.name(), null, o, cancelled);
+            }
+        }
+    }
+
+    /** One model on two images: per module, image B's activations against image A's. */
+    public static Comparison images(Model m, LoadedImage a, LoadedImage b, Options o, Progress progress,
+                                    BooleanSupplier cancelled) {
+        progress.update(0, 3, "inspecting " + a.name());
+        try (Inspection ia = m.inspect(a, null, cancelled)) {
+            progress.update(1, 3, "inspecting " + b.name());
+            try (Inspection ib = m.inspect(b, null, cancelled)) {
+                progress.update(2, 3, "comparing");
+                return of(ia, ib, m.name(), m.name(), a.name(), b.name(), o, cancelled);
+            }
+        }
+    }
+
+    /** Compares two finished inspections (the caller closes them). */
+    public static Comparison of(Inspection a, Inspection b, String nameA, String nameB, String image, String imageB,
+                                Options o, BooleanSupplier cancelled) {
+        Model ma = a.model();
+        Model mb = b.model();
+        Set<String> folded = new HashSet<>(ma.notComparable());
+        folded.addAll(mb.notComparable());
+        List<ModuleComparison> modules = new ArrayList<>();
+        List<String> onlyInA = new ArrayList<>();
+        List<String> onlyInB = new ArrayList<>();
+        // modules that are one value (a Sequential and its last child) are measured once
+        Map<Long, LayerMetrics> byValues = new HashMap<>();
+        String first = null;
+        float[] bufA = new float[a.largestOutput()];
+        float[] bufB = new float[b.largestOutput()];
+        Set<String> paths = new LinkedHashSet<>(a.events().keySet());
+        paths.addAll(b.events().keySet());
+        for (String path : paths) {
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new CancelledException();
+            }
+            ModuleEvent ea = a.event(path);
+            ModuleEvent eb = b.event(path);
+            if (folded.contains(path)) {
+                String side = ma.notComparable().contains(path) ? "A" : "B";
+                ModuleEvent e = ea != null ? ea : eb;
+                modules.add(new ModuleComparison(path, e.type(), e.outputShape(), false,
+                        "no counterpart in " + side + ": folded into a fused operation there",
+                        null));
+                continue;
+            }
+            if (ea == null || eb == null) {
+                (ea == null ? onlyInB : onlyInA).add(path);
+                continue;
+            }
+            if (!Arrays.equals(ea.outputShape(), eb.outputShape())) {
+                modules.add(new ModuleComparison(path, ea.type(), ea.outputShape(), false, "shape "
+                        + Arrays.toString(ea.outputShape()) + " in A, " + Arrays.toString(eb.outputShape()) + " in B",
+                        null));
+                continue;
+            }
+            long key = ((long) valueId(ma, path) << 32) | (valueId(mb, path) & 0xffffffffL);
+            LayerMetrics m = byValues.get(key);
+            if (m == null) {
+                int n = a.readInto(path, bufA);
+                b.readInto(path, bufB);
+                m = LayerMetrics.of(bufA, bufB, n);
+                byValues.put(key, m);
+            }
+            modules.add(new ModuleComparison(path, ea.type(), ea.outputShape(), true, null, m));
+            if (first == null && m.diverges(o.tolerance())) {
+                first = path;
+            }
+        }
+        List<Detection> da = a.output().detections(o.scoreThreshold());
+        List<Detection> db = b.output().detections(o.scoreThreshold());
+        return new Comparison(nameA, nameB, image, imageB, o.tolerance(), List.copyOf(modules), first,
+                List.copyOf(onlyInA), List.copyOf(onlyInB), da, db, DetectionMatcher.pair(da, db, o.matchIou()));
+    }
+
+    private static int valueId(Model m, String path) {
+        Graph.ModuleRun run = m.graph().module(path);
+        return run == null ? -1 : run.output().id();
+    }
+
+    /**
+     * {@code |A - B|} of one module's output, channels-last like the module's own data (the
+     * window draws one heatmap per channel of it); null when either side has no output there or
+     * the shapes differ.
+     */
+    public static LayerData difference(Inspection a, Inspection b, String path) {
+        LayerData x = a.layer(path);
+        LayerData y = b.layer(path);
+        if (x == null || y == null || !Arrays.equals(x.shape(), y.shape())) {
+            return null;
+        }
+        float[] d = new float[x.values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = Math.abs(x.values[i] - y.values[i]);
+        }
+        return new LayerData(path, x.channels, x.height, x.width, d, x.flat);
+    }
+}
