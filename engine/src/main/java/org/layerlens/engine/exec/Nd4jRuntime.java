@@ -46,6 +46,8 @@ public final class Nd4jRuntime {
         if (System.getProperty("org.nd4j.log.initialization") == null) {
             System.setProperty("org.nd4j.log.initialization", "false");
         }
+        // before the native library loads: waiting OpenMP threads sleep instead of spinning
+        NativeEnvironment.setIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Nd4j.create(1).close(); // loads the backend
         started = true;
         apply();
