@@ -17,8 +17,8 @@ public abstract class Detector extends Module {
     /** Paths whose outputs the heads read, largest feature map first. */
     public abstract List<String> sourcePaths();
 
-    /** The backbone: its stages are the steps of the shape trail. */
-    public abstract Sequential trunk();
+    /** The backbone: its children (stages) are the steps of the shape trail. */
+    public abstract Module trunk();
 
     /** The modules that run after the backbone, in order (extras / prediction convolutions). */
     public abstract List<Module> afterTrunk();
