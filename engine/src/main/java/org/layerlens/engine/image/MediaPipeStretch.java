@@ -37,17 +37,22 @@ public record MediaPipeStretch(int size) implements InputTransform {
 
     /** The warped picture, {@code S x S x 3} bytes (RGB, row-major), before the value step. */
     public byte[] warp(LoadedImage img) {
+        return warp(img, size, size);
+    }
+
+    /** The warp onto {@code outW x outH} (each axis on its own: corners onto corners). */
+    public static byte[] warp(LoadedImage img, int outW, int outH) {
         int w = img.width();
         int h = img.height();
         byte[] rgb = img.rgb();
-        int[][] xs = axis(size, w);
-        int[][] ys = axis(size, h);
-        byte[] out = new byte[size * size * 3];
-        for (int y = 0; y < size; y++) {
+        int[][] xs = axis(outW, w);
+        int[][] ys = axis(outH, h);
+        byte[] out = new byte[outW * outH * 3];
+        for (int y = 0; y < outH; y++) {
             int y0 = ys[0][y];
             int y1 = ys[1][y];
             int ay = ys[2][y];
-            for (int x = 0; x < size; x++) {
+            for (int x = 0; x < outW; x++) {
                 int x0 = xs[0][x];
                 int x1 = xs[1][x];
                 int ax = xs[2][x];
@@ -58,7 +63,7 @@ public record MediaPipeStretch(int size) implements InputTransform {
                 for (int c = 0; c < 3; c++) {
                     int acc = w00 * px(rgb, w, y0, x0, c) + w01 * px(rgb, w, y0, x1, c)
                             + w10 * px(rgb, w, y1, x0, c) + w11 * px(rgb, w, y1, x1, c);
-                    out[(y * size + x) * 3 + c] = (byte) ((acc + 512) >> 10);
+                    out[(y * outW + x) * 3 + c] = (byte) ((acc + 512) >> 10);
                 }
             }
         }
