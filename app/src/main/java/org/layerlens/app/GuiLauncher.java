@@ -9,18 +9,22 @@ import org.layerlens.app.cli.Args;
 import org.layerlens.app.cli.Context;
 import org.layerlens.viewer.LayerLensApp;
 
-/** Starts the JavaFX window on the default model and sample image unless told otherwise. */
+/** Starts the JavaFX window on objects-v2 and a sample photo unless told otherwise. */
 final class GuiLauncher {
     private GuiLauncher() {
     }
 
     static int launch(Args a) throws Exception {
         a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads"));
-        Path image = a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImage();
+        // first start: the real-photo detector on a real photo; --model default keeps its shapes scene
+        String model = a.get("model", ModelRef.OBJECTS_V2);
+        Path image = a.get("image") != null ? Paths.get(a.get("image"))
+                : model.equals(ModelRef.OBJECTS_V2) && ModelRef.sampleImage(ModelRef.DEFAULT_PHOTO) != null
+                ? ModelRef.sampleImage(ModelRef.DEFAULT_PHOTO) : ModelRef.defaultImage();
         Path labels = a.get("labels") == null ? null : Paths.get(a.get("labels"));
         Path snapshot = a.get("snapshot") == null ? null : Paths.get(a.get("snapshot"));
         List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"));
-        LayerLensApp.Options o = new LayerLensApp.Options(a.get("model", ModelRef.DEFAULT), labels, image,
+        LayerLensApp.Options o = new LayerLensApp.Options(model, labels, image,
                 a.get("layer"), snapshot, measure);
         // start ND4J and read the model while JavaFX starts: the first window comes up ~1.5 s sooner
         Thread early = new Thread(() -> {

@@ -111,6 +111,7 @@ public final class InspectorView extends BorderPane {
     static {
         BUNDLED.put("default", "default · shapes (mb2-ssd-lite, V2)");
         BUNDLED.put("faces-v1", "faces-v1 · faces (SSD MobileNetV1)");
+        BUNDLED.put("objects-v2", "objects-v2 · 23 objects (SSD MobileNetV2, TFLite)");
     }
     private final ComboBox<String> modelChooser = new ComboBox<>();
     private final Menu recentMenu = new Menu("Open Recent");
@@ -532,9 +533,10 @@ public final class InspectorView extends BorderPane {
 
     private void highlightTrail(String path) {
         ToggleButton best = null;
+        Model model = vm.modelProperty().get();
         for (ToggleButton b : trail.getButtons()) {
             String p = (String) b.getUserData();
-            if (!p.isEmpty() && (path.equals(p) || path.startsWith(p + "."))) {
+            if (!p.isEmpty() && (path.equals(p) || model != null && model.tree().pathStyle().within(path, p))) {
                 best = b;
             }
         }
@@ -823,7 +825,7 @@ public final class InspectorView extends BorderPane {
     private Path saveAs(String title, String name, String ext) {
         FileChooser fc = new FileChooser();
         fc.setTitle(title);
-        fc.setInitialFileName(name);
+        fc.setInitialFileName(name.replace('/', '.')); // TF scope paths hold slashes
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(ext, "*." + ext));
         java.io.File f = fc.showSaveDialog(window());
         return f == null ? null : f.toPath();
