@@ -56,12 +56,13 @@ public final class LayerLensApp extends Application {
     }
 
     private void armSnapshot(Scene scene) {
-        String layer = options.layer() == null ? "base_net.14.conv.2" : options.layer();
         vm.inspectionProperty().addListener((o, a, ins) -> {
             if (ins == null) {
                 return;
             }
-            vm.selectedPathProperty().set(layer);
+            // without --layer: the first map the heads read (base_net.14.conv.2 in the seed network)
+            vm.selectedPathProperty().set(options.layer() != null ? options.layer()
+                    : ins.model().tree().sourcePaths().get(0));
             Platform.runLater(() -> System.out.printf(java.util.Locale.ROOT,
                     "first window with detections: %d ms after launch%n", sinceLaunchMillis()));
             PauseTransition wait = new PauseTransition(Duration.millis(600));

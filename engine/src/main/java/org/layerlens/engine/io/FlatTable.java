@@ -68,7 +68,7 @@ final class FlatTable extends Table {
         long t = at + Integer.toUnsignedLong(bb.getInt(at));
         if (t + 4 > bb.limit()) {
             throw new CheckpointException(file, what + ": offset " + t + " points outside the " + bb.limit()
-                    + "-byte file");
+                    + "-byte file (truncated or damaged)");
         }
         return (int) t;
     }
