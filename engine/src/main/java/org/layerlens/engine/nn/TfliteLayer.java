@@ -73,8 +73,8 @@ public final class TfliteLayer extends Module {
         for (int k = 0; k < operators.size(); k++) {
             TfliteModel.Operator op = operators.get(k);
             TfliteOptions o = op.options();
-            long[] w = params().containsKey(weightNames.get(k) == null ? "" : weightNames.get(k))
-                    ? params().get(weightNames.get(k)).shape() : null;
+            String weight = weightNames.get(k);
+            long[] w = weight == null ? null : params().get(weight).shape();
             switch (op.kind()) {
                 case "CONV_2D", "DEPTHWISE_CONV_2D" -> {
                     boolean dw = op.kind().startsWith("DEPTHWISE");

@@ -44,8 +44,10 @@ final class TfliteOps {
         if (op.inputs().length == 0 || op.inputs()[0] < 0) {
             throw refuse(model, op, "has no input");
         }
-        weight(model, op);
-        bias(model, op);
+        if (weighted(op)) {
+            weightShapeChecked(model, op);
+            bias(model, op);
+        }
     }
 
     static IllegalArgumentException refuse(TfliteModel model, TfliteModel.Operator op, String problem) {
@@ -59,24 +61,29 @@ final class TfliteOps {
         if (!weighted(op)) {
             return null;
         }
-        TfliteModel.Tensor w = constant(model, op, 1, "weights");
-        int[] s = w.shape();
+        int[] s = weightShapeChecked(model, op);
+        float[] w = model.tensor(op.inputs()[1]).floats();
+        return switch (op.kind()) {
+            case "CONV_2D" -> ohwiToOihw(w, s[0], s[1], s[2], s[3]);
+            case "DEPTHWISE_CONV_2D" -> depthwiseToOihw(w, s[1], s[2], s[3]);
+            default -> w;
+        };
+    }
+
+    /** The weights' TFLite shape, after checking that they are constant and shaped for the operator. */
+    private static int[] weightShapeChecked(TfliteModel model, TfliteModel.Operator op) {
+        int[] s = constant(model, op, 1, "weights").shape();
         switch (op.kind()) {
-            case "CONV_2D" -> {
-                need(model, op, s.length == 4, "weights are not 4-D: " + Arrays.toString(s));
-                return ohwiToOihw(w.floats(), s[0], s[1], s[2], s[3]);
-            }
-            case "DEPTHWISE_CONV_2D" -> {
-                need(model, op, s.length == 4 && s[0] == 1, "weights are not [1, kh, kw, C*M]: " + Arrays.toString(s));
-                return depthwiseToOihw(w.floats(), s[1], s[2], s[3]);
-            }
+            case "CONV_2D" -> need(model, op, s.length == 4, "weights are not 4-D: " + Arrays.toString(s));
+            case "DEPTHWISE_CONV_2D" -> need(model, op, s.length == 4 && s[0] == 1,
+                    "weights are not [1, kh, kw, C*M]: " + Arrays.toString(s));
             default -> {
                 need(model, op, s.length == 2, "weights are not [out, in]: " + Arrays.toString(s));
                 need(model, op, op.options().weightsFormat() == 0, "uses shuffled weights (format "
                         + op.options().weightsFormat() + ")");
-                return w.floats();
             }
         }
+        return s;
     }
 
     static long[] weightShape(TfliteModel model, TfliteModel.Operator op) {
