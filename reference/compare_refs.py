@@ -1,6 +1,6 @@
 """Compares regenerated reference files with the committed ones, numerically.
 
-  /usr/bin/python3 reference/compare_refs.py REGENERATED_DIR COMMITTED_DIR [--rel 1e-5]
+  /usr/bin/python3 reference/compare_refs.py REGENERATED_DIR COMMITTED_DIR [--rel 1e-5] [--recursive]
 
 Floats recomputed on another CPU differ in their last digits (float64 sums run in another order
 on AVX-512 than on AVX2), so no float is compared byte for byte: every number must be within
@@ -104,9 +104,11 @@ def main():
     ap.add_argument("--bytes", action="store_true",
                     help="compare bytes only (files that hold no recomputed floats, e.g. hostile pickles, "
                          "which must never be unpickled here)")
+    ap.add_argument("--recursive", action="store_true", help="also the files in subfolders")
     a = ap.parse_args()
     new_dir, old_dir = Path(a.regenerated), Path(a.committed)
-    names = sorted(p.name for p in new_dir.iterdir() if p.is_file())
+    files = new_dir.rglob("*") if a.recursive else new_dir.iterdir()
+    names = sorted(str(p.relative_to(new_dir)) for p in files if p.is_file())
     if not names:
         sys.exit(f"{new_dir}: nothing was regenerated")
     for n in names:

@@ -39,7 +39,9 @@ RTOL = 1e-4
 
 
 def run_litert(model_path, input_npy, outdir, all_tensors):
-    cmd = ["node", str(HERE / "litert_run.cjs"), str(model_path), str(input_npy), str(outdir)]
+    # node runs in HERE (for node_modules): relative paths would be read from there
+    cmd = ["node", str(HERE / "litert_run.cjs"), str(Path(model_path).resolve()), str(Path(input_npy).resolve()),
+           str(Path(outdir).resolve())]
     if all_tensors:
         cmd.append("--all")
     r = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True)

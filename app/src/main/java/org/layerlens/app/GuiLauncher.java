@@ -1,5 +1,6 @@
 package org.layerlens.app;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -12,15 +13,51 @@ import org.layerlens.engine.api.Model;
 import org.layerlens.viewer.InspectorViewModel;
 import org.layerlens.viewer.LayerLensApp;
 
-/** Starts the JavaFX window on the default model and sample image unless told otherwise. */
+/** Starts the JavaFX window: objects-v2 on a sample photo unless told otherwise. */
 final class GuiLauncher {
     private GuiLauncher() {
     }
 
     static int launch(Args a) throws Exception {
+        LayerLensApp.Options o = options(a);
+        String display = missingDisplay();
+        if (display != null) {
+            throw new IOException(display);
+        }
+        InspectorViewModel.ModelLoader loader = ModelRef::load;
+        if (o.layer() != null) {
+            // a --layer the model lacks is a usage error: one line before any window opens
+            Model m = ModelRef.load(o.modelRef(), o.labels());
+            if (m.tree().find(o.layer()) == null) {
+                throw new Args.UsageException(LayerLensApp.unknownLayer(o.layer(), m));
+            }
+            loader = first(m, o.modelRef(), o.labels());
+        } else {
+            // start ND4J and read the model while JavaFX starts: the first window comes up ~1.5 s sooner
+            Thread early = new Thread(() -> {
+                try {
+                    ModelRef.load(o.modelRef(), o.labels());
+                } catch (Exception ignored) {
+                    // the window reports it when it loads the model itself
+                }
+            }, "layerlens-preload");
+            early.setDaemon(true);
+            early.start();
+        }
+        return LayerLensApp.launch(o, loader);
+    }
+
+    /**
+     * What the window opens: on a first start (no --model) the real-photo detector, objects-v2, on a
+     * sample photo with two classes; with --model and no --image, the shapes scene.
+     */
+    static LayerLensApp.Options options(Args a) throws Args.UsageException, IOException {
         a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads", "video", "tab",
                 "channel", "overlay", "detection"));
-        Path image = a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImage();
+        String model = a.get("model", ModelRef.OBJECTS_V2);
+        Path photo = ModelRef.sampleImage(ModelRef.DEFAULT_PHOTO);
+        Path image = a.get("image") != null ? Paths.get(a.get("image"))
+                : model.equals(ModelRef.OBJECTS_V2) && photo != null ? photo : ModelRef.defaultImage();
         Path labels = a.get("labels") == null ? null : Paths.get(a.get("labels"));
         Path snapshot = a.get("snapshot") == null ? null : Paths.get(a.get("snapshot"));
         List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"));
@@ -33,34 +70,7 @@ final class GuiLauncher {
                 a.get("channel") == null ? null : a.getInt("channel", 0, 0),
                 a.get("overlay") == null ? null : a.getFraction("overlay", 0.55),
                 a.get("detection") == null ? null : a.getInt("detection", 1, 1));
-        String ref = a.get("model", ModelRef.DEFAULT);
-        String display = missingDisplay();
-        if (display != null) {
-            throw new java.io.IOException(display);
-        }
-        LayerLensApp.Options o = new LayerLensApp.Options(ref, labels, image, a.get("layer"), snapshot, measure,
-                video, look);
-        InspectorViewModel.ModelLoader loader = ModelRef::load;
-        if (o.layer() != null) {
-            // a --layer the model lacks is a usage error: one line before any window opens
-            Model m = ModelRef.load(ref, labels);
-            if (m.tree().find(o.layer()) == null) {
-                throw new Args.UsageException(LayerLensApp.unknownLayer(o.layer(), m));
-            }
-            loader = first(m, ref, labels);
-        } else {
-            // start ND4J and read the model while JavaFX starts: the first window comes up ~1.5 s sooner
-            Thread early = new Thread(() -> {
-                try {
-                    ModelRef.load(o.modelRef(), labels);
-                } catch (Exception ignored) {
-                    // the window reports it when it loads the model itself
-                }
-            }, "layerlens-preload");
-            early.setDaemon(true);
-            early.start();
-        }
-        return LayerLensApp.launch(o, loader);
+        return new LayerLensApp.Options(model, labels, image, a.get("layer"), snapshot, measure, video, look);
     }
 
     /** A loader that hands out a model already read for its first request, and reads the rest. */

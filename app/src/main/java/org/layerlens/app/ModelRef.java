@@ -15,13 +15,15 @@ import org.layerlens.engine.api.Model;
 
 /**
  * What {@code --model} names: a model file, or a bundled model: {@code default} (mb2-ssd-lite,
- * classes circle/square/triangle, trained by reference/train.py) or {@code faces-v1} (face-api's
- * SSD MobileNetV1 face detector, fetched from npm at build time). Bundled models are read once
- * per process and shared (a model is immutable).
+ * classes circle/square/triangle, trained by reference/train.py), {@code faces-v1} (face-api's
+ * SSD MobileNetV1 face detector) or {@code objects-v2} (MediaPipe's SSD MobileNetV2 trained on
+ * Open Images, 23 classes, a .tflite); the last two are fetched from npm at build time. Bundled
+ * models are read once per process and shared (a model is immutable).
  */
 public final class ModelRef {
     public static final String DEFAULT = "default";
     public static final String FACES_V1 = "faces-v1";
+    public static final String OBJECTS_V2 = "objects-v2";
     /** The bundled models and what the window's chooser shows for them. */
     public static final Map<String, String> BUNDLED = new LinkedHashMap<>();
     private static final String RESOURCE = "/org/layerlens/app/models/";
@@ -30,6 +32,7 @@ public final class ModelRef {
     static {
         BUNDLED.put(DEFAULT, "default · shapes (mb2-ssd-lite, V2)");
         BUNDLED.put(FACES_V1, "faces-v1 · faces (SSD MobileNetV1)");
+        BUNDLED.put(OBJECTS_V2, "objects-v2 · 23 objects (SSD MobileNetV2, TFLite)");
     }
 
     private ModelRef() {
@@ -68,6 +71,13 @@ public final class ModelRef {
             return Model.open(files[0], labels != null ? labels : files[1])
                     .named("default (mb2-ssd-lite: circle, square, triangle)");
         }
+        if (ref.equals(OBJECTS_V2)) {
+            // the label map beside the model is what the TFLite format reads (line i = class i, "???" first)
+            Path[] files = bundled("objects-v2/", "object_detection_ssd_mobilenetv2_oidv4_fp16.tflite",
+                    "object_detection_oidv4_labelmap.txt", "LICENSE-objectron.txt");
+            return Model.open(files[0], labels)
+                    .named("objects-v2 (MediaPipe SSD MobileNetV2: 23 Open Images classes)");
+        }
         Path[] files = bundled("faces-v1/", "ssd_mobilenetv1_model-weights_manifest.json",
                 "ssd_mobilenetv1_model.bin", "LICENSE-face-api.txt");
         return Model.open(files[0], labels).named("faces-v1 (face-api SSD MobileNetV1: face)");
@@ -97,7 +107,9 @@ public final class ModelRef {
                 if (in == null) {
                     throw new IOException("this build has no bundled " + folder + names[i]
                             + " (" + (folder.isEmpty() ? "default model" : "fetched at build time by "
-                            + "scripts/fetch-faceapi.sh") + "); pass --model FILE");
+                            + (folder.startsWith("objects") ? "scripts/fetch-objectron.sh"
+                            : "scripts/fetch-faceapi.sh"))
+                            + "); pass --model FILE");
                 }
                 Path tmp = Files.createTempFile(dir, "model", ".tmp");
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -110,11 +122,16 @@ public final class ModelRef {
 
     /** The sample image the app opens by default, if the sample-images folder can be found. */
     public static Path defaultImage() {
+        return sampleImage(DEFAULT_IMAGE);
+    }
+
+    /** A file of the sample-images folder (beside the jar, or the repository's), or null. */
+    public static Path sampleImage(String name) {
         String[] candidates = {System.getProperty("layerlens.samples", ""), "sample-images",
                 "../sample-images", "lib/sample-images"};
         for (String c : candidates) {
             if (!c.isEmpty()) {
-                Path p = Paths.get(c).resolve(DEFAULT_IMAGE);
+                Path p = Paths.get(c).resolve(name);
                 if (Files.isRegularFile(p)) {
                     return p;
                 }
@@ -123,7 +140,7 @@ public final class ModelRef {
         try {
             Path jar = Paths.get(ModelRef.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (Path d = jar.getParent(); d != null; d = d.getParent()) {
-                Path p = d.resolve("sample-images").resolve(DEFAULT_IMAGE);
+                Path p = d.resolve("sample-images").resolve(name);
                 if (Files.isRegularFile(p)) {
                     return p;
                 }
@@ -135,6 +152,8 @@ public final class ModelRef {
     }
 
     public static final String DEFAULT_IMAGE = "shapes-01.png";
+    /** The photo the window opens on first start, with objects-v2: a cat asleep behind a mug. */
+    public static final String DEFAULT_PHOTO = "faust_github.jpg";
 
     public static Path defaultImageOrFail() throws IOException {
         Path p = defaultImage();

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Class names, one a line. pytorch-ssd's files start with {@code BACKGROUND}; a file without it
- * gets it prepended (and a note says so), so that line k names class k.
+ * Class names, one a line. pytorch-ssd's files start with {@code BACKGROUND} (TF Object Detection
+ * and MediaPipe label maps with {@code ???}); a file without either gets {@code BACKGROUND}
+ * prepended (and a note says so), so that line k names class k.
  */
 public final class Labels {
     private Labels() {
@@ -26,7 +27,8 @@ public final class Labels {
         if (out.isEmpty()) {
             throw new IOException(file + ": the labels file is empty");
         }
-        if (!out.get(0).equalsIgnoreCase("BACKGROUND")) {
+        // TF Object Detection / MediaPipe label maps name the background "???": line k is class k there too
+        if (!out.get(0).equalsIgnoreCase("BACKGROUND") && !out.get(0).equals("???")) {
             out.add(0, "BACKGROUND");
             notes.add(file.getFileName() + " has no BACKGROUND line: class 1 is \"" + out.get(1) + "\"");
         }

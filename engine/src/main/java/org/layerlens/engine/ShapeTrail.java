@@ -43,7 +43,7 @@ public final class ShapeTrail {
         List<Module> stages = net.trunk().childList();
         for (Module m : stages) {
             for (String src : sources) {
-                if (src.startsWith(m.path() + ".")) {
+                if (!src.equals(m.path()) && net.pathStyle().within(src, m.path())) {
                     order.add(src); // a source tapped inside this stage comes before its output
                 }
             }

@@ -24,7 +24,8 @@ import org.layerlens.engine.io.ModelFormats;
 
 /**
  * A seeded mutation fuzzer over the checkpoint readers. Inputs: small valid files in the zip and
- * legacy formats written by torch.save, mutated (bit flips, overwritten integers, truncation,
+ * legacy formats written by torch.save, an ONNX export, and two .tflite files (an SSD with
+ * objects-v2's layout that opens fully, and a few-operator graph that is refused as no SSD), mutated (bit flips, overwritten integers, truncation,
  * inserted and duplicated chunks), both as raw files and as well-formed zips around a mutated
  * pickle. Every input must either load or fail with a {@link CheckpointException} naming the
  * file, within a second; anything else (another exception, an OutOfMemoryError, a hang) fails.
@@ -34,7 +35,8 @@ import org.layerlens.engine.io.ModelFormats;
 class CheckpointFuzzTest {
     private static final String[] SEEDS = {"hostile/small-zip.pth", "hostile/small-legacy.pth",
         "hostile/small-wrapped.pth", "hostile/reduce-payload.pth", "hostile/reduce-payload-legacy.pth",
-        "hostile/small.onnx"};
+        "hostile/small.onnx", "tflite/tiny-ssd.tflite",
+        "tflite/ops/inverted-residual--add-of-two-computed-maps-with-relu6.tflite"};
 
     @Test
     void mutatedCheckpointsFailCleanly(@TempDir Path dir) throws IOException {

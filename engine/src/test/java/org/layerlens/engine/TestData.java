@@ -27,6 +27,19 @@ public final class TestData {
         return resource("reference/" + name);
     }
 
+    /** A file of the repository ({@code reference/objects_v2/refs/anchors.npy}), found upwards from the working directory. */
+    public static Path repoFile(String relative) {
+        Path dir = Paths.get("").toAbsolutePath();
+        while (dir != null) {
+            Path p = dir.resolve(relative);
+            if (Files.exists(p)) {
+                return p;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException(relative + " not found above " + Paths.get("").toAbsolutePath());
+    }
+
     /** The repository's sample-images folder, found upwards from the working directory. */
     public static Path sampleImage(String name) {
         Path dir = Paths.get("").toAbsolutePath();

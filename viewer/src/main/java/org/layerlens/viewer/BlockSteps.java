@@ -134,7 +134,7 @@ public final class BlockSteps {
         List<Op> out = new ArrayList<>();
         for (int i = run.firstOp(); i < run.endOp(); i++) {
             Op op = g.ops().get(i);
-            if (path.isEmpty() || op.path().equals(path) || op.path().startsWith(path + ".")) {
+            if (g.style().within(op.path(), path)) {
                 out.add(op);
             }
         }

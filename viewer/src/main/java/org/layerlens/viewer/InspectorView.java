@@ -64,6 +64,7 @@ public final class InspectorView extends BorderPane {
     static {
         BUNDLED.put("default", "default · shapes (mb2-ssd-lite, V2)");
         BUNDLED.put("faces-v1", "faces-v1 · faces (SSD MobileNetV1)");
+        BUNDLED.put("objects-v2", "objects-v2 · 23 objects (SSD MobileNetV2, TFLite)");
     }
 
     private final InspectorViewModel vm;

@@ -59,7 +59,7 @@ final class DumpCommand implements Command {
             Files.createDirectories(dir);
             DetectorOutput o = ins.output();
             for (String l : layers) {
-                Path f = dir.resolve(l + ".npy");
+                Path f = dir.resolve(l.replace('/', '.') + ".npy"); // TF scope paths hold slashes
                 switch (l) {
                     case "scores" -> Npy.write(f, o.scores(), new long[] {1, o.priors(), o.classes()});
                     case "boxes" -> Npy.write(f, o.boxes(), new long[] {1, o.priors(), 4});

@@ -358,10 +358,12 @@ final class Kernels {
     }
 
     private static Kernel pool(Op.Pool p) {
+        // symmetric padding given as such; anything else left after Lowering is TensorFlow's 'same'
+        boolean symmetric = p.padding().symmetric();
         Pooling2DConfig cfg = Pooling2DConfig.builder()
                 .kH(p.kernelH()).kW(p.kernelW()).sH(p.strideH()).sW(p.strideW())
-                .pH(p.padding().top()).pW(p.padding().left()).dH(1).dW(1)
-                .paddingMode(PaddingMode.VALID).isNHWC(true)
+                .pH(symmetric ? p.padding().top() : 0).pW(symmetric ? p.padding().left() : 0).dH(1).dW(1)
+                .paddingMode(symmetric ? PaddingMode.VALID : PaddingMode.SAME).isNHWC(true)
                 .type(p.max() ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG)
                 .divisor(Pooling2D.Divisor.EXCLUDE_PADDING).build();
         return a -> {

@@ -24,15 +24,20 @@ final class Lowering {
         int[] next = {g.valueCount()};
         boolean changed = false;
         for (Op op : g.ops()) {
-            if (op instanceof Op.Conv c && (!kernelPads(c.padding(), c.input(), c.kernelH(), c.strideH(),
-                    c.dilation()) || c.dilation() > 1 && !c.padding().none())) {
+            if (op instanceof Op.Conv c && (!kernelPads(c.padding(), c.input(), c.kernelH(), c.kernelW(), c.strideH(),
+                    c.strideW(), c.dilation()) || c.dilation() > 1 && !c.padding().none())) {
                 Value padded = padded(c.input(), c.padding(), next);
                 out.add(new Op.Pad(c.path(), c.input(), padded, c.padding(), 0f));
                 out.add(new Op.Conv(c.path(), padded, c.output(), c.in(), c.out(), c.kernelH(), c.kernelW(),
                         c.strideH(), c.strideW(), Padding.NONE, c.dilation(), c.groups(), c.weight(), c.bias(),
                         c.activation(), c.residual()));
                 changed = true;
-            } else if (op instanceof Op.Pool p && !(p.padding().symmetric() || p.padding().none())) {
+            } else if (op instanceof Op.Pool p && !p.max() && !(p.padding().symmetric()
+                    || kernelPads(p.padding(), p.input(), p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), 1))) {
+                // an explicit zero border would be counted by the average: only the kernels can leave it out
+                throw new IllegalArgumentException(p.path() + ": average pooling with padding " + p.padding()
+                        + " (neither symmetric nor TensorFlow's 'same') is not supported");
+            } else if (op instanceof Op.Pool p && p.max() && !(p.padding().symmetric() || p.padding().none())) {
                 Value padded = padded(p.input(), p.padding(), next);
                 out.add(new Op.Pad(p.path(), p.input(), padded, p.padding(),
                         p.max() ? Float.NEGATIVE_INFINITY : 0f));
@@ -47,8 +52,9 @@ final class Lowering {
     }
 
     /** Whether the conv kernels pad this way themselves: symmetric, or exactly TensorFlow's 'same'. */
-    static boolean kernelPads(Padding p, Value in, int kernel, int stride, int dilation) {
-        return p.symmetric() || p.equals(Padding.same(in.height(), in.width(), kernel, stride, dilation));
+    static boolean kernelPads(Padding p, Value in, int kernelH, int kernelW, int strideH, int strideW, int dilation) {
+        return p.symmetric() || p.equals(Padding.same(in.height(), in.width(), kernelH, kernelW, strideH, strideW,
+                dilation));
     }
 
     private static Value padded(Value in, Padding p, int[] next) {

@@ -82,7 +82,7 @@ final class Program implements AutoCloseable {
         List<Integer> l = new ArrayList<>();
         for (int i = 0; i < g.ops().size(); i++) {
             String p = g.ops().get(i).path();
-            if (path.isEmpty() || p.equals(path) || p.startsWith(path + ".")) {
+            if (g.style().within(p, path)) {
                 l.add(i);
             }
         }

@@ -28,11 +28,19 @@ public final class Graph {
     private final List<ModuleRun> modules;
     private final LinkedHashMap<String, Value> outputs;
     private final int valueCount;
+    private final PathStyle style;
     private final Map<Integer, Integer> producer = new HashMap<>();
     private final Map<String, ModuleRun> byPath = new HashMap<>();
 
     public Graph(Value input, List<Op> ops, List<ModuleRun> modules, LinkedHashMap<String, Value> outputs,
                  int valueCount) {
+        this(input, ops, modules, outputs, valueCount, PathStyle.DOTTED);
+    }
+
+    /** A graph whose module paths are written in {@code style} (TensorFlow scopes for graphs read from TFLite). */
+    public Graph(Value input, List<Op> ops, List<ModuleRun> modules, LinkedHashMap<String, Value> outputs,
+                 int valueCount, PathStyle style) {
+        this.style = style;
         this.input = input;
         this.ops = List.copyOf(ops);
         this.modules = List.copyOf(modules);
@@ -48,6 +56,11 @@ public final class Graph {
 
     public Value input() {
         return input;
+    }
+
+    /** How the module paths of this graph's ops and runs are written. */
+    public PathStyle style() {
+        return style;
     }
 
     public List<Op> ops() {
@@ -105,25 +118,16 @@ public final class Graph {
             if (op.macs() == 0) {
                 continue;
             }
-            for (String p : ancestors(op.path())) {
+            for (String p : style.ancestors(op.path())) {
                 out.computeIfPresent(p, (k, v) -> v + op.macs());
             }
         }
         return out;
     }
 
-    /** {@code a.b.c} -> {@code a.b.c, a.b, a, ""}: the paths of a module and every module above it. */
+    /** {@code a.b.c} -> {@code a.b.c, a.b, a, ""} for PyTorch's dotted paths (see {@link PathStyle#ancestors}). */
     public static List<String> ancestors(String path) {
-        List<String> out = new ArrayList<>();
-        String p = path;
-        while (true) {
-            out.add(p);
-            if (p.isEmpty()) {
-                return out;
-            }
-            int dot = p.lastIndexOf('.');
-            p = dot < 0 ? "" : p.substring(0, dot);
-        }
+        return PathStyle.DOTTED.ancestors(path);
     }
 
     public long totalMacs() {
@@ -139,7 +143,7 @@ public final class Graph {
      * and {@code newValueCount} value ids (more when the transformation made values).
      */
     public Graph withOps(List<Op> newOps, List<ModuleRun> newModules, int newValueCount) {
-        return new Graph(input, newOps, newModules, outputs, newValueCount);
+        return new Graph(input, newOps, newModules, outputs, newValueCount, style);
     }
 
     /** Ops as text, one a line (for tests and --verbose). */

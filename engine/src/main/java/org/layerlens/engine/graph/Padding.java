@@ -18,6 +18,13 @@ public record Padding(int top, int left, int bottom, int right) {
         return new Padding(h[0], w[0], h[1], w[1]);
     }
 
+    /** TensorFlow's 'same' padding with a kernel and stride per axis. */
+    public static Padding same(int inH, int inW, int kernelH, int kernelW, int strideH, int strideW, int dilation) {
+        int[] h = sameAxis(inH, kernelH, strideH, dilation);
+        int[] w = sameAxis(inW, kernelW, strideW, dilation);
+        return new Padding(h[0], w[0], h[1], w[1]);
+    }
+
     private static int[] sameAxis(int in, int k, int s, int d) {
         int eff = d * (k - 1) + 1;
         int out = (in + s - 1) / s;

@@ -26,8 +26,18 @@ public final class Tracer {
     private final List<Graph.ModuleRun> modules = new ArrayList<>();
     private final LinkedHashMap<String, Value> outputs = new LinkedHashMap<>();
     private final Deque<String> scope = new ArrayDeque<>();
+    private final PathStyle style;
     private Value input;
     private int nextId;
+
+    /** A tracer for a tree with PyTorch's dotted paths. */
+    public Tracer() {
+        this(PathStyle.DOTTED);
+    }
+
+    public Tracer(PathStyle style) {
+        this.style = style;
+    }
 
     public Value input(int... dims) {
         if (input != null) {
@@ -105,7 +115,7 @@ public final class Tracer {
         if (input == null) {
             throw new IllegalStateException("no input");
         }
-        return new Graph(input, ops, modules, outputs, nextId);
+        return new Graph(input, ops, modules, outputs, nextId, style);
     }
 
     private Value emit(Op op) {
@@ -161,9 +171,14 @@ public final class Tracer {
     /** Concatenates feature maps along channels, or [N, k] rows. */
     public Value concat(List<Value> parts) {
         need(!parts.isEmpty(), "concatenates nothing");
+        return concat(parts, parts.get(0).featureMap());
+    }
+
+    /** Concatenates along the last axis or along the first (the only two the kernels copy as blocks). */
+    public Value concat(List<Value> parts, boolean lastAxis) {
+        need(!parts.isEmpty(), "concatenates nothing");
         Value f = parts.get(0);
         int[] d = f.dims();
-        boolean lastAxis = f.featureMap();
         int sum = 0;
         for (Value p : parts) {
             int[] pd = p.dims();

@@ -14,8 +14,9 @@ import java.util.List;
  * ("x.onnx: not an ONNX model (...)") or, without a known extension, what it looks like.
  */
 public final class ModelFormats {
-    private static final List<ModelFormat> ALL = new ArrayList<>(List.of(new PthFormat(), new OnnxFormat(),
-            new TfjsFormat()));
+    // TFLite before ONNX: a FlatBuffer whose root offset is 8 starts like an ONNX ModelProto (0x08, small)
+    private static final List<ModelFormat> ALL = new ArrayList<>(List.of(new PthFormat(), new TfliteFormat(),
+            new OnnxFormat(), new TfjsFormat()));
 
     private ModelFormats() {
     }

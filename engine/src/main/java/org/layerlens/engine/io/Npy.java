@@ -41,7 +41,7 @@ public final class Npy {
     public record Array(long[] shape, float[] data) {
     }
 
-    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([<>|]?[fi][48])'");
+    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([<>|]?(?:[fi][48]|u1))'");
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
     public static Array read(Path file) throws IOException {
@@ -82,6 +82,7 @@ public final class Npy {
                 case "f4" -> data.getFloat();
                 case "f8" -> (float) data.getDouble();
                 case "i4" -> data.getInt();
+                case "u1" -> data.get() & 0xff;
                 default -> data.getLong();
             };
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
+import org.layerlens.engine.graph.PathStyle;
 import org.layerlens.engine.graph.Tracer;
 import org.layerlens.engine.graph.Value;
 import org.layerlens.engine.io.TensorData;
@@ -14,7 +15,9 @@ import org.layerlens.engine.io.TensorData;
 /**
  * A node of the module tree, shaped like {@code torch.nn.Module}: children live in one ordered
  * map under their exact names, parameters and buffers in another, and every module knows its
- * dotted path from the root ({@code base_net.14.conv.3}), which is also its state_dict prefix.
+ * path from the root ({@code base_net.14.conv.3}), which is also its state_dict prefix. Paths are
+ * dotted as in PyTorch unless the tree says otherwise ({@link PathStyle}: trees read from
+ * TensorFlow files keep TF's scopes, {@code FeatureExtractor/MobilenetV2/Conv}).
  * A module describes its computation by {@link #forward}ing symbolic values through a
  * {@link Tracer}; it computes no numbers itself and keeps no state about runs.
  */
@@ -22,6 +25,7 @@ public abstract class Module implements Tracer.Traceable {
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
     private final LinkedHashMap<String, Param> params = new LinkedHashMap<>();
     private String path = "";
+    private PathStyle style = PathStyle.DOTTED;
 
     /** A named parameter or buffer: the shape the model expects and, once loaded, its values. */
     public static final class Param {
@@ -72,7 +76,7 @@ public abstract class Module implements Tracer.Traceable {
     protected final float[] data(String name) {
         Param p = params.get(name);
         if (p == null || p.value == null) {
-            throw new IllegalStateException(path + "." + name + " is not loaded");
+            throw new IllegalStateException(style.join(path, name) + " is not loaded");
         }
         return p.value.data();
     }
@@ -111,17 +115,27 @@ public abstract class Module implements Tracer.Traceable {
         return path;
     }
 
+    /** How this module's tree writes paths. */
+    public final PathStyle pathStyle() {
+        return style;
+    }
+
     /** The last component of the path; empty for the root. */
     public final String name() {
-        int dot = path.lastIndexOf('.');
-        return dot < 0 ? path : path.substring(dot + 1);
+        return style.last(path);
     }
 
     /** Assigns dotted paths below this module; called once on the root after construction. */
     public final void assignPaths(String prefix) {
+        assignPaths(prefix, PathStyle.DOTTED);
+    }
+
+    /** Assigns paths in {@code pathStyle} below this module; called once on the root after construction. */
+    public final void assignPaths(String prefix, PathStyle pathStyle) {
         this.path = prefix;
+        this.style = pathStyle;
         for (Map.Entry<String, Module> e : children.entrySet()) {
-            e.getValue().assignPaths(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey());
+            e.getValue().assignPaths(pathStyle.join(prefix, e.getKey()), pathStyle);
         }
     }
 
@@ -139,13 +153,10 @@ public abstract class Module implements Tracer.Traceable {
         }
     }
 
-    /** The module at a dotted path below this one, or null. */
-    public final Module find(String dotted) {
-        if (dotted.isEmpty()) {
-            return this;
-        }
+    /** The module at a path (in the tree's style) below this one, or null. */
+    public final Module find(String relative) {
         Module m = this;
-        for (String part : dotted.split("\\.")) {
+        for (String part : style.split(relative)) {
             m = m.children.get(part);
             if (m == null) {
                 return null;
@@ -158,7 +169,7 @@ public abstract class Module implements Tracer.Traceable {
     public final void forEachParam(BiConsumer<String, Param> visitor) {
         for (Module m : modules()) {
             for (Map.Entry<String, Param> e : m.params.entrySet()) {
-                String key = m.path.isEmpty() ? e.getKey() : m.path + "." + e.getKey();
+                String key = style.join(m.path, e.getKey());
                 visitor.accept(key, e.getValue());
             }
         }

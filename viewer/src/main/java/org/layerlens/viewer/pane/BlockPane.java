@@ -163,7 +163,7 @@ public final class BlockPane extends ScrollPane {
             box.getStyleClass().add("block-step");
             // the step that holds the selected module (the block's own ops, its residual add, hold everything)
             boolean here = s.modules().stream().anyMatch(m -> m.equals(selected)
-                    || !m.equals(block) && selected.startsWith(m + "."));
+                    || !m.equals(block) && (selected.startsWith(m + ".") || selected.startsWith(m + "/")));
             box.setStyle("-fx-background-color: " + (s.kind().equals("add") ? "#eef6ee" : "#eef2fb")
                     + "; -fx-background-radius: 6; -fx-border-radius: 6; -fx-padding: 4 8 4 8; -fx-border-color: "
                     + (here ? "#ff9900; -fx-border-width: 2;" : "#9db0d8; -fx-border-width: 1;"));

@@ -73,7 +73,7 @@ public final class Dialogs {
     public static Path saveAs(Node owner, String title, String name, String ext) {
         FileChooser fc = new FileChooser();
         fc.setTitle(title);
-        fc.setInitialFileName(name);
+        fc.setInitialFileName(name.replace('/', '.')); // TF scope paths hold slashes
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(ext, "*." + ext));
         File f = fc.showSaveDialog(window(owner));
         return f == null ? null : f.toPath();

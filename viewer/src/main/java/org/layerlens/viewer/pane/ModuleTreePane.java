@@ -227,7 +227,7 @@ public final class ModuleTreePane extends TreeTableView<Module> {
     }
 
     private static int depth(String path) {
-        return path.isEmpty() ? 0 : path.split("\\.").length;
+        return path.isEmpty() ? 0 : path.split("[./]").length; // PyTorch's dots or TF's scope slashes
     }
 
     private static double width(String s, Font f) {

@@ -10,6 +10,7 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import org.controlsfx.control.SegmentedButton;
 import org.layerlens.engine.ShapeTrail;
+import org.layerlens.engine.graph.PathStyle;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.viewer.InspectorViewModel;
 import org.layerlens.viewer.RunResult;
@@ -21,7 +22,7 @@ import org.layerlens.viewer.RunResult;
 public final class ShapeTrailPane extends ScrollPane {
     private final InspectorViewModel vm;
     private final SegmentedButton trail = new SegmentedButton();
-    private Object builtFor;
+    private org.layerlens.engine.api.Model builtFor;
 
     public ShapeTrailPane(InspectorViewModel vm) {
         this.vm = vm;
@@ -68,9 +69,10 @@ public final class ShapeTrailPane extends ScrollPane {
 
     private void highlight(String path) {
         ToggleButton best = null;
+        PathStyle style = builtFor == null ? PathStyle.DOTTED : builtFor.tree().pathStyle();
         for (ToggleButton b : trail.getButtons()) {
             String p = (String) b.getUserData();
-            if (!p.isEmpty() && (path.equals(p) || path.startsWith(p + "."))) {
+            if (!p.isEmpty() && style.within(path, p)) {
                 best = b;
             }
         }

@@ -1,0 +1,86 @@
+package org.layerlens.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.engine.io.Npy;
+
+/** {@code --model objects-v2} on the command line, and a damaged .tflite refused in one line. */
+class ObjectsV2CliTest {
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void detectFindsTheCatAndTheMug() {
+        Result r = run("detect", "--model", "objects-v2", "--image", Repo.sample("faust_github.jpg").toString(),
+                "--json", "-");
+        assertEquals(0, r.code(), r.err());
+        JsonArray dets = JsonParser.parseString(r.out()).getAsJsonArray().get(0).getAsJsonObject()
+                .getAsJsonArray("detections");
+        assertEquals(2, dets.size(), r.out());
+        assertEquals("Cat", dets.get(0).getAsJsonObject().get("label").getAsString());
+        assertEquals(8, dets.get(0).getAsJsonObject().get("classId").getAsInt());
+        assertEquals("Mug", dets.get(1).getAsJsonObject().get("label").getAsString());
+    }
+
+    @Test
+    void treeAndSummaryUseTheTfScopes() {
+        Result t = run("tree", "--model", "objects-v2");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().startsWith("TfliteNet(\n  (FeatureExtractor): NameScope(\n    (MobilenetV2): NameScope(\n"
+                + "      (Conv): CONV_2D(3, 32, kernel_size=(3, 3), stride=(2, 2), padding=SAME, activation=RELU6)\n"),
+                t.out());
+        Result s = run("summary", "--model", "objects-v2");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().matches("(?s).*\\nFeatureExtractor/MobilenetV2/expanded_conv_13/expand +CONV_2D +19x19x576 .*"),
+                s.out());
+        assertTrue(s.out().contains("-> 19x19x576* -> 10x10x160 -> 10x10x320 -> 10x10x1280* -> 10x10x256 -> 5x5x512*"),
+                s.out());
+    }
+
+    @Test
+    void dumpWritesScopedLayers(@TempDir Path dir) throws Exception {
+        Result r = run("dump", "--model", "objects-v2", "--image", Repo.sample("chair.png").toString(),
+                "--layer", "FeatureExtractor/MobilenetV2/expanded_conv_13/expand", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        Npy.Array a = Npy.read(dir.resolve("FeatureExtractor.MobilenetV2.expanded_conv_13.expand.npy"));
+        assertArrayEquals(new long[] {1, 576, 19, 19}, a.shape());
+    }
+
+    @Test
+    void aDamagedTfliteIsOneLine(@TempDir Path dir) throws Exception {
+        Path good = Repo.root().resolve("engine/src/test/resources/tflite/tiny-ssd.tflite");
+        byte[] b = Files.readAllBytes(good);
+        Path cut = dir.resolve("cut.tflite");
+        Files.write(cut, Arrays.copyOf(b, b.length / 3));
+        Result r = run("tree", "--model", cut.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("layerlens: " + cut + ": "), r.err());
+        assertEquals(1, r.err().strip().split("\n").length, r.err());
+        Path renamed = dir.resolve("photo.tflite");
+        Files.copy(Repo.sample("chair.png"), renamed);
+        Result p = run("tree", "--model", renamed.toString());
+        assertEquals(1, p.code());
+        assertTrue(p.err().contains("not a TFLite model (it is a PNG image)"), p.err());
+    }
+}
