@@ -32,7 +32,7 @@ public final class Activations implements AutoCloseable {
         if (arena == null) {
             throw new IllegalStateException("the inspection was closed");
         }
-        arena.read(v, dst);
+        program.read(arena, v, dst);
     }
 
     /** The graph's named outputs (the heads' raw maps). */

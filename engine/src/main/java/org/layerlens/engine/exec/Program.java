@@ -155,6 +155,20 @@ final class Program implements AutoCloseable {
         }
     }
 
+    /** As {@link #read(Arena, Value)}, into {@code dst} (at least {@code v.elements()} long). */
+    void read(Arena a, Value v, float[] dst) {
+        if (plan.kept()[v.id()]) {
+            a.read(v, dst);
+            return;
+        }
+        INDArray m = materialize(a, v);
+        try {
+            m.data().asNioFloat().get(dst, 0, (int) v.elements());
+        } finally {
+            m.close();
+        }
+    }
+
     /** A fresh [rows, C] array holding a value the plan did not keep (the caller closes it). */
     private INDArray materialize(Arena a, Value v) {
         Op op = recompute.get(v.id());
