@@ -28,7 +28,6 @@ import torch
 import torch.nn.functional as F
 
 import scenes
-import scenes_pil
 import ssdnet
 
 HELD_OUT_SEEDS = {2, 3, 102, 103}  # validation and test splits of scenes.py and scenes_pil.py
@@ -79,6 +78,7 @@ class Augment:
 
 
 def _zoom_out(rng, img, objects, max_zoom):
+    import scenes_pil  # needs PIL; imported only when asked for, so plain runs need just cv2
     h, w = img.shape[:2]
     r = rng.uniform(1.0, max_zoom)
     sw, sh = max(1, int(w / r)), max(1, int(h / r))
@@ -117,6 +117,7 @@ def _crop(rng, img, objects):
 def sample(rng, priors, priors_corner, aug=None):
     aug = aug or Augment()
     if aug.pil and rng.random() < aug.pil:
+        import scenes_pil
         pil, objects = scenes_pil.scene(rng)
         img = np.asarray(pil)  # RGB
         objects = [(c, float(x1), float(y1), float(x2), float(y2)) for c, x1, y1, x2, y2 in objects]
