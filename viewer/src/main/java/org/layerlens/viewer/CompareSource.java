@@ -22,6 +22,55 @@ public sealed interface CompareSource {
         return false;
     }
 
+    /**
+     * What {@code --compare} takes: {@code mirrored}, {@code darker[:FACTOR]} (default 0.5),
+     * {@code jpeg[:QUALITY]} (default 20), {@code image:FILE}, {@code int8-per-channel:CAL.json[:RANGE]}
+     * or {@code int8-per-tensor:...} (a stats --json file or calibration table; minmax, p999, p9999),
+     * or else a model: a file or a bundled name. {@link IllegalArgumentException} with one line.
+     */
+    public static CompareSource parse(String spec) {
+        String[] p = spec.split(":", 2);
+        String arg = p.length > 1 ? p[1] : null;
+        try {
+            switch (p[0]) {
+                case "mirrored":
+                    return new Variant(ImageVariants.Kind.MIRRORED, 0);
+                case "darker":
+                    double f = arg == null ? 0.5 : Double.parseDouble(arg);
+                    if (!(f > 0 && f <= 1)) {
+                        throw new NumberFormatException();
+                    }
+                    return new Variant(ImageVariants.Kind.DARKER, f);
+                case "jpeg":
+                    int q = arg == null ? 20 : Integer.parseInt(arg);
+                    if (q < 1 || q > 100) {
+                        throw new NumberFormatException();
+                    }
+                    return new Variant(ImageVariants.Kind.JPEG, q);
+                case "image":
+                    return new ImageFile(Path.of(arg));
+                default:
+                    break;
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("--compare " + spec + ": darker:FACTOR (0 < FACTOR <= 1), "
+                    + "jpeg:QUALITY (1..100), image:FILE");
+        }
+        Int8Simulation.Weights w = Int8Simulation.Weights.parse(p[0]);
+        if (w != null) {
+            if (arg == null) {
+                throw new IllegalArgumentException("--compare " + spec + ": the int8 what-if needs a calibration file, "
+                        + p[0] + ":STATS_OR_TABLE.json[:minmax|p999|p9999]");
+            }
+            int colon = arg.lastIndexOf(':');
+            String tail = colon < 0 ? "" : arg.substring(colon + 1);
+            boolean ranged = tail.equals("minmax") || tail.equals("p999") || tail.equals("p9999");
+            return new Int8File(Path.of(ranged ? arg.substring(0, colon) : arg),
+                    Calibration.Choice.parse(ranged ? tail : "minmax"), w);
+        }
+        return new ModelRef(spec);
+    }
+
     /** A model by what {@code --model} takes: a file's path or a bundled name. */
     record ModelRef(String ref) implements CompareSource {
         @Override

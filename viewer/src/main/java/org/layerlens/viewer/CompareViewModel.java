@@ -186,10 +186,14 @@ public final class CompareViewModel {
         lane.cancel();
     }
 
-    /** Selects the first divergent module; false when there is none. */
+    /** Selects the first divergent module and, once shown, its channel of largest difference; false when there is none. */
     public boolean goToFirstDivergent() {
         String p = firstDivergent.get();
-        return p != null && !p.isEmpty() && vm.select(p);
+        if (p == null || p.isEmpty() || !vm.select(p)) {
+            return false;
+        }
+        difference.selectLargestDifference(p);
+        return true;
     }
 
     void close() {
@@ -347,7 +351,7 @@ public final class CompareViewModel {
         Comparison c = r.comparison();
         long missing = c.modules().size() - c.comparedCount();
         status.set(String.format(Locale.ROOT, "%d modules compared, %d without a counterpart, %d only in A, %d only in "
-                + "B; B's pass %d ms, figures %d ms", c.comparedCount(), missing, c.onlyInA().size(),
+                + "B · B's pass %d ms, figures %d ms", c.comparedCount(), missing, c.onlyInA().size(),
                 c.onlyInB().size(), r.passMillis(), r.compareMillis()));
     }
 

@@ -23,7 +23,7 @@ public final class DifferenceViewModel {
     /** Tiles of the difference gallery: this size at most, the map's aspect kept. */
     public static final int THUMB = 48;
     /** The selected channel's tiles: this size at most. */
-    public static final int TILE = 120;
+    public static final int TILE = 112;
     private static final int GAP = 2;
     private static final int COLUMNS = 16;
 
@@ -64,6 +64,8 @@ public final class DifferenceViewModel {
     private final JobLane tileLane;
     private final ReadOnlyObjectWrapper<Layer> layer = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Tiles> tiles = new ReadOnlyObjectWrapper<>();
+    /** A module whose channel of largest difference is to be selected once both its views are shown. */
+    private String worstWanted;
 
     DifferenceViewModel(InspectorViewModel vm, CompareViewModel compare, InspectorViewModel.Services services) {
         this.vm = vm;
@@ -75,6 +77,35 @@ public final class DifferenceViewModel {
         vm.selectedPathProperty().addListener((o, a, b) -> reload());
         vm.layer().selectedChannelProperty().addListener((o, a, b) -> retile());
         vm.layer().colorMapProperty().addListener((o, a, b) -> retile());
+        vm.layer().layerProperty().addListener((o, a, b) -> selectWorst());
+    }
+
+    /**
+     * Selects the channel of {@code path} that differs most, once the module is shown (the
+     * window starts a module on its strongest channel, which may not have moved at all).
+     */
+    public void selectLargestDifference(String path) {
+        worstWanted = path;
+        selectWorst();
+    }
+
+    private void selectWorst() {
+        Layer l = layer.get();
+        LayerViewModel.LayerResult shown = vm.layer().layerProperty().get();
+        if (worstWanted == null || l == null || shown == null || !l.path().equals(worstWanted)
+                || !shown.path().equals(worstWanted)) {
+            return;
+        }
+        worstWanted = null;
+        if (l.diff() != null) {
+            int best = 0;
+            for (int c = 1; c < l.channels(); c++) {
+                if (l.diff().channelMax(c) > l.diff().channelMax(best)) {
+                    best = c;
+                }
+            }
+            vm.layer().selectChannel(best);
+        }
     }
 
     public ReadOnlyObjectProperty<Layer> layerProperty() {
@@ -102,6 +133,7 @@ public final class DifferenceViewModel {
         layerLane.submit(job -> compute(job, r, path), l -> {
             layer.set(l);
             retile();
+            selectWorst();
         }, l -> { }, () -> { }, this::failed);
     }
 
