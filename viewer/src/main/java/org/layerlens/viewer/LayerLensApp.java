@@ -79,7 +79,8 @@ public final class LayerLensApp extends Application {
         stage.show();
         trace("window shown");
         boolean measuring = options.measure() != null && !options.measure().isEmpty();
-        if (measuring) {
+        boolean measuringAnalysis = measuring && (analysis.compare() != null || analysis.dataset() != null);
+        if (measuring && !measuringAnalysis) {
             new UiBench(vm, view, options.measure()).start();
         } else if (options.snapshot() != null) {
             vm.errorProperty().addListener((o, a, msg) -> {
@@ -117,6 +118,9 @@ public final class LayerLensApp extends Application {
             vm.layer().overlayProperty().set(true);
         }
         startAnalysis();
+        if (measuring && (analysis.compare() != null || analysis.dataset() != null)) {
+            new AnalysisBench(vm, options.measure(), analysis).start();
+        }
         if (options.video() != null) {
             if (options.snapshot() != null) { // a snapshot of a video is taken once it has played through
                 vm.video().openProperty().addListener((o, a, open) -> {

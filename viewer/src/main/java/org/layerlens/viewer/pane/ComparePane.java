@@ -191,7 +191,7 @@ public final class ComparePane extends SplitPane {
         DifferencePane diff = new DifferencePane(vm);
         CompareDetections dets = new CompareDetections(vm);
         getItems().setAll(controls, diff, dets);
-        setDividerPositions(0.4, 0.8);
+        setDividerPositions(0.37, 0.8);
         kind.setValue(choices.get(choices.size() - 3)); // mirrored: runs without choosing a file
         cmp.sourceProperty().addListener((o, a, src) -> follow(src));
     }
