@@ -95,9 +95,9 @@ public sealed interface CompareSource {
         }
     }
 
-    /** The same with ranges from the dataset statistics view's last run. */
-    record Int8Stats(DatasetStats stats, String folder, Calibration.Choice range, Int8Simulation.Weights weights)
-            implements CompareSource {
+    /** The same with ranges from the dataset statistics view's last run (of {@code model}: they fit no other). */
+    record Int8Stats(Model model, DatasetStats stats, String folder, Calibration.Choice range,
+                     Int8Simulation.Weights weights) implements CompareSource {
         @Override
         public String describe() {
             return weights.key + " (" + range.key() + " ranges over " + stats.images() + " images of " + folder + ")";

@@ -95,9 +95,13 @@ public final class CompareViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final DifferenceViewModel difference;
     private Map<String, ModuleComparison> byPath = Map.of();
-    /** The last second model read (reading a checkpoint again for every image would be slow). */
-    private volatile Object[] loaded = new Object[2];
-    private volatile Object[] simulated = new Object[3];
+    /** A model made for a key (a file read, a simulation of one model with one calibration). */
+    private record Cached(Object key, Model model) {
+    }
+
+    /** The last second model read and the last int8 simulation: made again for every image, they would be slow. */
+    private volatile Cached loaded = new Cached(null, null);
+    private volatile Cached simulated = new Cached(null, null);
 
     CompareViewModel(InspectorViewModel vm, InspectorViewModel.Services services) {
         this.vm = vm;
@@ -106,7 +110,13 @@ public final class CompareViewModel {
         this.difference = new DifferenceViewModel(vm, this, services);
         tolerance.addListener((o, a, b) -> updateFirst());
         vm.resultProperty().addListener((o, a, r) -> {
-            if (source.get() != null && r != null && (result.get() == null || result.get().run() != r)) {
+            if (stale(r) && !vm.video().playingProperty().get()) {
+                submit();
+            }
+        });
+        // a playing video is compared when it pauses, not at every frame (that would double each frame's work)
+        vm.video().playingProperty().addListener((o, a, playing) -> {
+            if (!playing && stale(vm.resultProperty().get())) {
                 submit();
             }
         });
@@ -245,6 +255,12 @@ public final class CompareViewModel {
 
     // ---------------------------------------------------------------- jobs
 
+    /** Whether compare mode is on and the window's result {@code r} has not been compared yet. */
+    private boolean stale(RunResult r) {
+        return source.get() != null && r != null && r.inspection() != null
+                && (result.get() == null || result.get().run() != r);
+    }
+
     private void submit() {
         CompareSource s = source.get();
         RunResult r = vm.resultProperty().get();
@@ -277,6 +293,10 @@ public final class CompareViewModel {
         } else if (s instanceof CompareSource.Int8File i) {
             b = simulate(a, s, () -> Calibration.read(i.calibration(), i.range()), i.weights());
         } else if (s instanceof CompareSource.Int8Stats i) {
+            if (i.model() != a) {
+                throw new IllegalArgumentException("the dataset statistics are of " + i.model().name() + ", not of "
+                        + a.name() + ": run them on this model for its int8 ranges");
+            }
             b = simulate(a, s, () -> Calibration.fromStats(i.stats(), i.folder(), i.range()), i.weights());
         } else if (s instanceof CompareSource.ImageFile f) {
             imgB = Images.read(f.file());
@@ -317,23 +337,24 @@ public final class CompareViewModel {
     }
 
     private Model load(String ref) throws Exception {
-        Object[] l = loaded;
-        if (ref.equals(l[0])) {
-            return (Model) l[1];
+        Cached c = loaded;
+        if (ref.equals(c.key())) {
+            return c.model();
         }
         Path p = Path.of(ref);
         Model m = vm.loader().load(ref, java.nio.file.Files.isRegularFile(p) ? InspectorViewModel.labelsNextTo(p) : null);
-        loaded = new Object[] {ref, m};
+        loaded = new Cached(ref, m);
         return m;
     }
 
     private Model simulate(Model a, CompareSource s, CalibrationMaker cal, Int8Simulation.Weights w) throws Exception {
-        Object[] c = simulated;
-        if (c[0] == a && s.equals(c[1])) {
-            return (Model) c[2];
+        Cached c = simulated;
+        List<Object> key = List.of(a, s);
+        if (key.equals(c.key())) {
+            return c.model();
         }
         Model m = Int8Simulation.apply(a, cal.make(), w);
-        simulated = new Object[] {a, s, m};
+        simulated = new Cached(key, m);
         List<String> added = m.notes().subList(a.notes().size(), m.notes().size());
         List<String> warnings = added.stream().filter(n -> n.startsWith("warning")).toList();
         if (!warnings.isEmpty()) {

@@ -220,7 +220,7 @@ class CompareViewModelTest {
         fx.onUi(() -> stats.start(dir));
         fx.await(300, "the statistics", () -> stats.runProperty().get() != null && !stats.busy());
         DatasetStatsViewModel.Run run = fx.onUi(() -> stats.runProperty().get());
-        CompareViewModel.Result r = compare(new CompareSource.Int8Stats(run.stats(), dir.toString(),
+        CompareViewModel.Result r = compare(new CompareSource.Int8Stats(run.model(), run.stats(), dir.toString(),
                 org.layerlens.engine.analysis.Calibration.Choice.MINMAX,
                 org.layerlens.engine.analysis.Int8Simulation.Weights.PER_CHANNEL));
         ModuleComparison conv = r.comparison().module("base_net.0.0");
@@ -228,6 +228,19 @@ class CompareViewModelTest {
         assertEquals(conv.reason(), fx.onUi(() -> cmp.cell("base_net.0.0")).tooltip());
         assertEquals("—", fx.onUi(() -> cmp.cell("base_net.0.0")).text());
         assertTrue(r.comparison().module("base_net.0.2").comparable(), "the fused op's output is compared");
+        // the same ranges through a calibration table written by the Dataset tab: the same figures
+        Path table = dir.resolve("calibration.json");
+        fx.onUi(() -> stats.exportCalibration(table, org.layerlens.engine.analysis.Calibration.Choice.MINMAX))
+                .get(60, TimeUnit.SECONDS);
+        CompareViewModel.Result fromFile = compare(new CompareSource.Int8File(table,
+                org.layerlens.engine.analysis.Calibration.Choice.MINMAX,
+                org.layerlens.engine.analysis.Int8Simulation.Weights.PER_CHANNEL));
+        for (ModuleComparison m : r.comparison().modules()) {
+            if (m.comparable()) {
+                assertEquals(m.metrics().sqnrDb(), fromFile.comparison().module(m.path()).metrics().sqnrDb(), 1e-9,
+                        m.path());
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.layerlens.viewer.pane;
 
+import javafx.beans.InvalidationListener;
+import javafx.beans.WeakInvalidationListener;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Pos;
@@ -62,14 +64,15 @@ public final class CompareColumn {
         private final Label text = new Label();
         private final Rectangle bar = new Rectangle(0, 8);
         private final HBox box = new HBox(4, text, bar);
+        /** A new tolerance restyles rows whose text stays the same; held here, listened to weakly. */
+        private final InvalidationListener restyle = o -> updateItem(getItem(), isEmpty());
 
         Cell(CompareViewModel cmp) {
             this.cmp = cmp;
             text.setFont(Font.font("Monospaced", 11));
             text.setMinWidth(Label.USE_PREF_SIZE);
             box.setAlignment(Pos.CENTER_RIGHT);
-            // a new tolerance restyles the rows whose text stays the same
-            cmp.toleranceProperty().addListener((o, a, b) -> updateItem(getItem(), isEmpty()));
+            cmp.toleranceProperty().addListener(new WeakInvalidationListener(restyle));
         }
 
         @Override

@@ -335,7 +335,7 @@ public final class ComparePane extends SplitPane {
     private void int8FromStats(Int8Simulation.Weights w) {
         DatasetStatsViewModel.Run r = vm.datasetStats().runProperty().get();
         if (r != null) {
-            cmp.start(new CompareSource.Int8Stats(r.stats(), r.folder().toString(), range.getValue(), w));
+            cmp.start(new CompareSource.Int8Stats(r.model(), r.stats(), r.folder().toString(), range.getValue(), w));
         }
     }
 

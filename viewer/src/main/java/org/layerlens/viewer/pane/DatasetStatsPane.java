@@ -163,7 +163,7 @@ public final class DatasetStatsPane extends SplitPane {
         what.setTooltip(new Tooltip("Compare the model with its int8 simulation (per channel) on these ranges"));
         what.setOnAction(e -> {
             DatasetStatsViewModel.Run r = stats.runProperty().get();
-            vm.compare().start(new CompareSource.Int8Stats(r.stats(), r.folder().toString(), range.getValue(),
+            vm.compare().start(new CompareSource.Int8Stats(r.model(), r.stats(), r.folder().toString(), range.getValue(),
                     Int8Simulation.Weights.PER_CHANNEL));
             showCompare.run();
         });
