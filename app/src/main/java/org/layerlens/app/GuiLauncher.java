@@ -10,8 +10,10 @@ import java.util.Set;
 import org.layerlens.app.cli.Args;
 import org.layerlens.app.cli.Context;
 import org.layerlens.engine.api.Model;
+import org.layerlens.viewer.CompareSource;
 import org.layerlens.viewer.InspectorViewModel;
 import org.layerlens.viewer.LayerLensApp;
+import org.layerlens.viewer.Settings;
 
 /** Starts the JavaFX window: objects-v2 on a sample photo unless told otherwise. */
 final class GuiLauncher {
@@ -53,7 +55,7 @@ final class GuiLauncher {
      */
     static LayerLensApp.Options options(Args a) throws Args.UsageException, IOException {
         a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads", "video", "tab",
-                "channel", "overlay", "detection"));
+                "channel", "overlay", "detection", "compare", "dataset"));
         String model = a.get("model", ModelRef.OBJECTS_V2);
         Path photo = ModelRef.sampleImage(ModelRef.DEFAULT_PHOTO);
         Path image = a.get("image") != null ? Paths.get(a.get("image"))
@@ -63,14 +65,35 @@ final class GuiLauncher {
         List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"));
         Path video = a.get("video") == null ? null : Paths.get(a.get("video"));
         String tab = a.get("tab");
-        if (tab != null && !Set.of("channels", "block").contains(tab.toLowerCase(Locale.ROOT))) {
-            throw new Args.UsageException("--tab is channels or block, not '" + tab + "'");
+        if (tab != null && !Set.of("channels", "block", "compare", "dataset").contains(tab.toLowerCase(Locale.ROOT))) {
+            throw new Args.UsageException("--tab is channels, block, compare or dataset, not '" + tab + "'");
+        }
+        LayerLensApp.setAnalysis(analysis(a));
+        if (a.get("threads") == null) {
+            Settings.shared().applyStored(); // the window's Tools ▸ Settings, unless --threads says otherwise
         }
         LayerLensApp.Look look = new LayerLensApp.Look(tab,
                 a.get("channel") == null ? null : a.getInt("channel", 0, 0),
                 a.get("overlay") == null ? null : a.getFraction("overlay", 0.55),
                 a.get("detection") == null ? null : a.getInt("detection", 1, 1));
         return new LayerLensApp.Options(model, labels, image, a.get("layer"), snapshot, measure, video, look);
+    }
+
+    /** --compare SPEC (a model, mirrored, darker:F, jpeg:Q, image:FILE, int8-per-channel:CAL) and --dataset DIR. */
+    private static LayerLensApp.Analysis analysis(Args a) throws Args.UsageException {
+        CompareSource compare = null;
+        if (a.get("compare") != null) {
+            try {
+                compare = CompareSource.parse(a.get("compare"));
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException(e.getMessage());
+            }
+        }
+        Path dataset = a.get("dataset") == null ? null : Paths.get(a.get("dataset"));
+        if (dataset != null && !java.nio.file.Files.isDirectory(dataset)) {
+            throw new Args.UsageException("--dataset " + dataset + ": not a folder");
+        }
+        return new LayerLensApp.Analysis(compare, dataset);
     }
 
     /** A loader that hands out a model already read for its first request, and reads the rest. */

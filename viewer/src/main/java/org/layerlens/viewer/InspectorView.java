@@ -29,6 +29,10 @@ import org.controlsfx.control.GridView;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.nn.Module;
 import org.layerlens.viewer.pane.BlockPane;
+import org.layerlens.viewer.pane.CompareBoxes;
+import org.layerlens.viewer.pane.CompareColumn;
+import org.layerlens.viewer.pane.ComparePane;
+import org.layerlens.viewer.pane.DatasetStatsPane;
 import org.layerlens.viewer.pane.DetectionBoxes;
 import org.layerlens.viewer.pane.DetectionControls;
 import org.layerlens.viewer.pane.DetectionsTable;
@@ -44,6 +48,7 @@ import org.layerlens.viewer.pane.Notifier;
 import org.layerlens.viewer.pane.ShapeTrailPane;
 import org.layerlens.viewer.pane.StatisticsPane;
 import org.layerlens.viewer.pane.StatusPane;
+import org.layerlens.viewer.pane.ToolsMenu;
 import org.layerlens.viewer.pane.VideoBar;
 
 /**
@@ -75,6 +80,8 @@ public final class InspectorView extends BorderPane {
     private final DetectionsTable table;
     private final TabPane side = new TabPane();
     private final MainMenu menu;
+    private final ComparePane comparePane;
+    private final DatasetStatsPane statsPane;
     private ChannelWindow channelWindow;
 
     public InspectorView(InspectorViewModel vm) {
@@ -108,6 +115,16 @@ public final class InspectorView extends BorderPane {
         VBox.setVgrow(gallery, Priority.ALWAYS);
         addSideTab("Channels", channels);
         addSideTab("Block", block);
+        // compare mode and dataset statistics: a tab each, a tree column, an overlay, gallery marks, a menu
+        this.comparePane = new ComparePane(vm, BUNDLED);
+        this.statsPane = new DatasetStatsPane(vm);
+        statsPane.setOnShowCompare(() -> showSideTab("Compare"));
+        addSideTab("Compare", comparePane);
+        addSideTab("Dataset", statsPane);
+        CompareColumn.install(tree, vm.compare());
+        imagePane.addOverlay(new CompareBoxes(vm.compare()));
+        gallery.channelMarksProperty().bind(vm.datasetStats().channelMarksProperty());
+        menu.getMenus().add(new ToolsMenu(vm, this, Settings.shared(), this::showSideTab));
         side.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         side.setId("sideTabs");
 
@@ -220,11 +237,22 @@ public final class InspectorView extends BorderPane {
     /** Replaces the file dialogs (tests drive the menus with a picker that answers). */
     public void setFilePicker(FilePicker p) {
         menu.setPicker(p);
+        comparePane.setPicker(p);
+        statsPane.setPicker(p);
+    }
+
+    public ComparePane comparePane() {
+        return comparePane;
+    }
+
+    public DatasetStatsPane datasetStatsPane() {
+        return statsPane;
     }
 
     /** Whether anything the window shows is still being computed (the snapshot waits for this). */
     public boolean busy() {
-        return vm.runningProperty().get() || vm.layer().busy() || vm.block().busy() || gallery.busy();
+        return vm.runningProperty().get() || vm.layer().busy() || vm.block().busy() || gallery.busy()
+                || vm.compare().busy() || vm.datasetStats().busy();
     }
 
     /** The window title follows the model and image. */

@@ -97,6 +97,8 @@ public final class InspectorViewModel {
     private final BlockViewModel block;
     private final VideoViewModel video;
     private final Exports exports;
+    private final CompareViewModel compare;
+    private final DatasetStatsViewModel datasetStats;
     /** What the next run runs on: the last model and image asked for (maybe still loading). */
     private volatile Once<Opened> targetModel;
     private volatile Once<LoadedImage> targetImage;
@@ -118,6 +120,8 @@ public final class InspectorViewModel {
         this.block = new BlockViewModel(this, services);
         this.video = new VideoViewModel(this, services);
         this.exports = new Exports(this, services);
+        this.compare = new CompareViewModel(this, services);
+        this.datasetStats = new DatasetStatsViewModel(this, services);
     }
 
     // ---------------------------------------------------------------- state
@@ -218,6 +222,16 @@ public final class InspectorViewModel {
         return exports;
     }
 
+    /** Compare mode: this window's run against a second model or image. */
+    public CompareViewModel compare() {
+        return compare;
+    }
+
+    /** Statistics of the model over a folder of images. */
+    public DatasetStatsViewModel datasetStats() {
+        return datasetStats;
+    }
+
     public ModelLoader loader() {
         return loader;
     }
@@ -312,6 +326,8 @@ public final class InspectorViewModel {
         video.dispose();
         layer.close();
         block.close();
+        compare.close();
+        datasetStats.close();
         RunResult r = result.get();
         detections.clear();
         selectedDetection.set(null);

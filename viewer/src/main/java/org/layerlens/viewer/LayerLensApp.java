@@ -37,6 +37,21 @@ public final class LayerLensApp extends Application {
     public record Look(String tab, Integer channel, Double overlay, Integer detection) {
     }
 
+    /**
+     * Compare mode and dataset statistics to start with ({@code --compare}, {@code --dataset}):
+     * started once the first result is on screen; a snapshot waits for them. Without
+     * {@code --layer}, a comparison then selects its first divergent module.
+     */
+    public record Analysis(CompareSource compare, Path dataset) {
+    }
+
+    private static Analysis analysis = new Analysis(null, null);
+
+    /** What to start besides the run (call before {@link #launch}). */
+    public static void setAnalysis(Analysis a) {
+        analysis = a;
+    }
+
     /** Exit status for a --layer the model does not have (a usage error). */
     public static final int USAGE = 2;
     private static Options options;
@@ -64,7 +79,8 @@ public final class LayerLensApp extends Application {
         stage.show();
         trace("window shown");
         boolean measuring = options.measure() != null && !options.measure().isEmpty();
-        if (measuring) {
+        boolean measuringAnalysis = measuring && (analysis.compare() != null || analysis.dataset() != null);
+        if (measuring && !measuringAnalysis) {
             new UiBench(vm, view, options.measure()).start();
         } else if (options.snapshot() != null) {
             vm.errorProperty().addListener((o, a, msg) -> {
@@ -101,6 +117,10 @@ public final class LayerLensApp extends Application {
             vm.layer().overlayOpacityProperty().set(options.look().overlay());
             vm.layer().overlayProperty().set(true);
         }
+        startAnalysis();
+        if (measuring && (analysis.compare() != null || analysis.dataset() != null)) {
+            new AnalysisBench(vm, options.measure(), analysis).start();
+        }
         if (options.video() != null) {
             if (options.snapshot() != null) { // a snapshot of a video is taken once it has played through
                 vm.video().openProperty().addListener((o, a, open) -> {
@@ -115,6 +135,27 @@ public final class LayerLensApp extends Application {
             Platform.runLater(() -> System.out.printf(java.util.Locale.ROOT,
                     "first window with detections: %d ms after launch%n", sinceLaunchMillis()));
             new Snapshot(scene).start();
+        }
+    }
+
+    private void startAnalysis() {
+        if (analysis.compare() != null) {
+            if (options.layer() == null) {
+                vm.compare().resultProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+                    @Override
+                    public void changed(javafx.beans.value.ObservableValue<? extends CompareViewModel.Result> o,
+                                        CompareViewModel.Result a, CompareViewModel.Result r) {
+                        if (r != null) {
+                            vm.compare().resultProperty().removeListener(this);
+                            vm.compare().goToFirstDivergent();
+                        }
+                    }
+                });
+            }
+            vm.compare().start(analysis.compare());
+        }
+        if (analysis.dataset() != null) {
+            vm.datasetStats().start(analysis.dataset());
         }
     }
 

@@ -54,6 +54,50 @@ final class Fixtures implements AutoCloseable {
         return root().resolve("engine/src/test/resources/reference/mb2-ssd-lite-random-21.pth");
     }
 
+    /**
+     * The random 4-class checkpoint with weights changed through the engine's API, as
+     * reference/make_analysis.py changes them with PyTorch: a second, independent copy is read,
+     * {@code edit} changes its tree's weights in place, and the tree is traced again.
+     */
+    static Model edited(String name, java.util.function.Consumer<org.layerlens.engine.nn.Detector> edit)
+            throws Exception {
+        Model m = Model.open(randomModel(), null);
+        edit.accept(m.tree());
+        return Model.of(m.spec(), m.tree(), m.classes(), name, m.source(), m.labels(), m.notes(), m.notComparable());
+    }
+
+    /** A parameter's values, to change in place. */
+    static float[] param(org.layerlens.engine.nn.Detector tree, String module, String name) {
+        return tree.find(module).params().get(name).value().data();
+    }
+
+    /** make_analysis.py's changed.pth: output channel 3 of base_net.7.conv.3's weights x1.5. */
+    static Model changedLayer() throws Exception {
+        return edited("changed (base_net.7.conv.3 channel 3 x1.5)", t -> {
+            float[] w = param(t, "base_net.7.conv.3", "weight");
+            int per = w.length / (int) t.find("base_net.7.conv.3").params().get("weight").shape()[0];
+            for (int i = 3 * per; i < 4 * per; i++) {
+                w[i] *= 1.5f;
+            }
+        });
+    }
+
+    /** make_analysis.py's dead.pth: channels 5 and 77 of base_net.3.conv's expansion dead, 100 at ReLU6's ceiling. */
+    static Model deadChannels() throws Exception {
+        return edited("dead (base_net.3.conv channels 5, 77 dead, 100 saturated)", t -> {
+            float[] w = param(t, "base_net.3.conv.0", "weight");
+            int per = w.length / (int) t.find("base_net.3.conv.0").params().get("weight").shape()[0];
+            for (int[] cb : new int[][] {{5, -1}, {77, -1}, {100, 10}}) {
+                int c = cb[0];
+                java.util.Arrays.fill(w, c * per, (c + 1) * per, 0f);
+                param(t, "base_net.3.conv.1", "running_mean")[c] = 0;
+                param(t, "base_net.3.conv.1", "running_var")[c] = 1;
+                param(t, "base_net.3.conv.1", "weight")[c] = 1;
+                param(t, "base_net.3.conv.1", "bias")[c] = cb[1];
+            }
+        });
+    }
+
     static Path sample(String name) {
         return root().resolve("sample-images").resolve(name);
     }

@@ -30,9 +30,20 @@ public final class Comparer {
      * @param tolerance      relative error above which a module has parted ways (default 1e-3)
      * @param scoreThreshold detections kept on both sides
      * @param matchIou       IoU at which two detections of one class are the same object
+     * @param mirrorB        run B saw the mirror image of run A's image: B's maps are flipped back
+     *                       along their width and its boxes reflected before anything is compared
      */
-    public record Options(double tolerance, double scoreThreshold, double matchIou) {
-        public static final Options DEFAULT = new Options(1e-3, 0.5, 0.5);
+    public record Options(double tolerance, double scoreThreshold, double matchIou, boolean mirrorB) {
+        public static final Options DEFAULT = new Options(1e-3, 0.5, 0.5, false);
+
+        public Options(double tolerance, double scoreThreshold, double matchIou) {
+            this(tolerance, scoreThreshold, matchIou, false);
+        }
+
+        /** The same options for a run B on the mirror image of A's image. */
+        public Options mirrored() {
+            return new Options(tolerance, scoreThreshold, matchIou, true);
+        }
     }
 
     private Comparer() {
@@ -99,6 +110,11 @@ public final class Comparer {
                 (ea == null ? onlyInB : onlyInA).add(path);
                 continue;
             }
+            if (o.mirrorB() && ea.outputShape().length != 3) {
+                modules.add(new ModuleComparison(path, ea.type(), ea.outputShape(), false,
+                        "flattened output: no width to mirror back", null));
+                continue;
+            }
             if (!Arrays.equals(ea.outputShape(), eb.outputShape())) {
                 modules.add(new ModuleComparison(path, ea.type(), ea.outputShape(), false, "shape "
                         + Arrays.toString(ea.outputShape()) + " in A, " + Arrays.toString(eb.outputShape()) + " in B",
@@ -110,6 +126,10 @@ public final class Comparer {
             if (m == null) {
                 int n = a.readInto(path, bufA);
                 b.readInto(path, bufB);
+                if (o.mirrorB()) {
+                    int[] s = eb.outputShape();
+                    Mirror.flipWidth(bufB, s[1], s[2], s[0]);
+                }
                 m = LayerMetrics.of(bufA, bufB, n);
                 byValues.put(key, m);
             }
@@ -120,6 +140,10 @@ public final class Comparer {
         }
         List<Detection> da = a.output().detections(o.scoreThreshold());
         List<Detection> db = b.output().detections(o.scoreThreshold());
+        if (o.mirrorB()) {
+            double width = b.image().width();
+            db = db.stream().map(d -> Mirror.detection(d, width)).toList();
+        }
         return new Comparison(nameA, nameB, image, imageB, o.tolerance(), List.copyOf(modules), first,
                 List.copyOf(onlyInA), List.copyOf(onlyInB), da, db, DetectionMatcher.pair(da, db, o.matchIou()));
     }
@@ -135,8 +159,16 @@ public final class Comparer {
      * the shapes differ.
      */
     public static LayerData difference(Inspection a, Inspection b, String path) {
+        return difference(a, b, path, false);
+    }
+
+    /** The same, with B's output flipped back along its width first when B saw the mirror image. */
+    public static LayerData difference(Inspection a, Inspection b, String path, boolean mirrorB) {
         LayerData x = a.layer(path);
         LayerData y = b.layer(path);
+        if (mirrorB && y != null) {
+            y = Mirror.layer(y);
+        }
         if (x == null || y == null || !Arrays.equals(x.shape(), y.shape())) {
             return null;
         }

@@ -27,7 +27,10 @@ public final class Activations implements AutoCloseable {
         return program.read(arena, v);
     }
 
-    /** Copies a value's elements into {@code dst} (at least {@code v.elements()} long); nothing allocated. */
+    /**
+     * Copies a value's elements into {@code dst} (at least {@code v.elements()} long), computing
+     * a value the plan did not keep again as {@link #read(Value)} does; nothing allocated for a kept one.
+     */
     public synchronized void read(Value v, float[] dst) {
         if (arena == null) {
             throw new IllegalStateException("the inspection was closed");

@@ -155,15 +155,19 @@ final class Program implements AutoCloseable {
         }
     }
 
-    /** As {@link #read(Arena, Value)}, into {@code dst} (at least {@code v.elements()} long). */
+    /** The same into {@code dst} (at least {@code v.elements()} long): a kept value is one block copy. */
     void read(Arena a, Value v, float[] dst) {
         if (plan.kept()[v.id()]) {
             a.read(v, dst);
             return;
         }
+        int n = (int) v.elements();
+        if (dst.length < n) {
+            throw new IllegalArgumentException(v + " has " + n + " values, the buffer " + dst.length);
+        }
         INDArray m = materialize(a, v);
         try {
-            m.data().asNioFloat().get(dst, 0, (int) v.elements());
+            m.data().asNioFloat().get(dst, 0, n);
         } finally {
             m.close();
         }

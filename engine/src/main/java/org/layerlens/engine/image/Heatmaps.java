@@ -34,22 +34,24 @@ public final class Heatmaps {
      * upscaled by nearest neighbour to {@code outW x outH} when those are larger than the map.
      */
     public static byte[] rgb(LayerData d, int channel, ColorMap cm, Normalise norm, int outW, int outH) {
-        OpenCv.load();
-        float lo;
-        float hi;
         if (norm == Normalise.CHANNEL) {
-            lo = d.channelMin(channel);
-            hi = d.channelMax(channel);
-        } else {
-            LayerData.Stats s = d.stats();
-            lo = s.min();
-            hi = s.max();
+            return rgb(d, channel, cm, d.channelMin(channel), d.channelMax(channel), outW, outH);
         }
+        LayerData.Stats s = d.stats();
+        return rgb(d, channel, cm, s.min(), s.max(), outW, outH);
+    }
+
+    /**
+     * The same over a range the caller chose (two maps on one scale, a difference from 0 to the
+     * layer's largest); values outside {@code [lo, hi]} are clipped to its ends.
+     */
+    public static byte[] rgb(LayerData d, int channel, ColorMap cm, float lo, float hi, int outW, int outH) {
+        OpenCv.load();
         float scale = hi > lo ? 255f / (hi - lo) : 0f;
         float[] plane = d.channel(channel);
         byte[] gray = new byte[plane.length];
         for (int i = 0; i < plane.length; i++) {
-            gray[i] = (byte) Math.round((plane[i] - lo) * scale);
+            gray[i] = (byte) Math.round(Math.max(0f, Math.min(255f, (plane[i] - lo) * scale)));
         }
         Mat g = new Mat(d.height, d.width, CvType.CV_8UC1);
         g.put(0, 0, gray);

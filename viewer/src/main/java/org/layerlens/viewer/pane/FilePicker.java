@@ -18,6 +18,14 @@ public interface FilePicker {
     /** A file to write; null when the user cancels. */
     Path save(Node owner, String title, String name, String ext);
 
+    /** A folder to read; null when the user cancels. */
+    default Path folder(Node owner, String title) {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle(title);
+        java.io.File f = dc.showDialog(Dialogs.window(owner));
+        return f == null ? null : f.toPath();
+    }
+
     FilePicker DIALOGS = new FilePicker() {
         @Override
         public Path open(Node owner, String what, List<FileChooser.ExtensionFilter> filters) {

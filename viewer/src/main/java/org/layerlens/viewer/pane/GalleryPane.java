@@ -5,11 +5,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.FlowPane;
@@ -48,6 +52,9 @@ public final class GalleryPane extends VBox {
     private final java.util.Set<ChannelCell> cells = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private int generation;
     private Runnable onOpenChannel = () -> { };
+    /** Why a channel is marked (dead, saturated over a dataset), or null: a red frame and a tooltip. */
+    private final ObjectProperty<IntFunction<String>> marks =
+            new SimpleObjectProperty<>(c -> null);
 
     public GalleryPane(InspectorViewModel vm) {
         super(6);
@@ -101,6 +108,15 @@ public final class GalleryPane extends VBox {
         layer.colorMapProperty().addListener((o, a, b) -> forget());
         layer.normaliseProperty().addListener((o, a, b) -> forget());
         layer.selectedChannelProperty().addListener((o, a, b) -> cells.forEach(ChannelCell::restyle));
+        marks.addListener((o, a, b) -> cells.forEach(ChannelCell::restyle));
+    }
+
+    /**
+     * Marks on channels of the shown module: a function from a channel to why it is marked, or
+     * null for an unmarked one (dataset statistics bind their dead and saturated channels here).
+     */
+    public ObjectProperty<IntFunction<String>> channelMarksProperty() {
+        return marks;
     }
 
     /** The grid (tests, snapshots). */
@@ -224,8 +240,12 @@ public final class GalleryPane extends VBox {
 
         void restyle() {
             Integer c = getItem();
-            setStyle(c != null && c == layer.selectedChannelProperty().get()
-                    ? "-fx-border-color: #ff9900; -fx-border-width: 2;" : "");
+            IntFunction<String> m = marks.get();
+            String mark = c == null || m == null ? null : m.apply(c);
+            boolean selected = c != null && c == layer.selectedChannelProperty().get();
+            setStyle(selected ? "-fx-border-color: #ff9900; -fx-border-width: 2;"
+                    : mark != null ? "-fx-border-color: #e00000; -fx-border-width: 2;" : "");
+            setTooltip(mark == null ? null : new Tooltip("#" + c + " " + mark));
         }
     }
 

@@ -1,0 +1,79 @@
+package org.layerlens.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The window's --compare and --dataset: wrong values are one line and a usage error before any
+ * window opens; a snapshot in compare mode waits for the comparison and shows its first divergent
+ * module (in a child JVM on the headless Monocle platform: JavaFX starts once per process).
+ */
+class CompareCliTest {
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void wrongValuesAreOneLineAndAUsageError(@TempDir Path dir) {
+        Result q = run("--compare", "jpeg:0");
+        assertEquals(2, q.code());
+        assertEquals("layerlens: --compare jpeg:0: darker:FACTOR (0 < FACTOR <= 1), jpeg:QUALITY (1..100), image:FILE\n",
+                q.err());
+        Result cal = run("--compare", "int8-per-channel");
+        assertEquals(2, cal.code());
+        assertTrue(cal.err().startsWith("layerlens: --compare int8-per-channel: the int8 what-if needs a calibration "
+                + "file"), cal.err());
+        Result ds = run("--dataset", dir.resolve("nothing").toString());
+        assertEquals(2, ds.code());
+        assertEquals("layerlens: --dataset " + dir.resolve("nothing") + ": not a folder\n", ds.err());
+        Result tab = run("--tab", "stats");
+        assertEquals("layerlens: --tab is channels, block, compare or dataset, not 'stats'\n", tab.err());
+    }
+
+    @Test
+    void aSnapshotInCompareModeShowsTheFirstDivergentModule(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("compare.png");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless",
+                "-Dprism.order=sw", "-Dprism.text=t2k", "-Dheadless.geometry=1920x1200-32",
+                "org.layerlens.app.Main", "--model",
+                Repo.randomModel().toString(), "--image", Repo.sample("shapes-01.png").toString(), "--compare",
+                "image:" + Repo.sample("shapes-02.png"), "--tab", "compare", "--snapshot", png.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("DISPLAY");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(240, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("still running after 240 s");
+        }
+        String o = Files.readString(out);
+        assertEquals(0, p.exitValue(), o + Files.readString(err));
+        // two different scenes part at the first convolution: the snapshot shows that module
+        assertTrue(o.contains("wrote " + png + ": mb2-ssd-lite-random-4.pth, module base_net.0.0,"), o);
+        assertTrue(Files.size(png) > 10_000);
+    }
+}

@@ -1,0 +1,118 @@
+package org.layerlens.engine.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.layerlens.engine.TestData;
+import org.layerlens.engine.api.Box;
+import org.layerlens.engine.api.Detection;
+import org.layerlens.engine.api.Inspection;
+import org.layerlens.engine.api.LayerData;
+import org.layerlens.engine.api.Model;
+import org.layerlens.engine.image.Images;
+import org.layerlens.engine.image.LoadedImage;
+
+/** Comparing a pass on an image with a pass on its mirror image, B flipped back first. */
+class MirrorCompareTest {
+    static Model four;
+    static LoadedImage coffee;
+    static LoadedImage mirrored;
+
+    @BeforeAll
+    static void load() throws IOException {
+        four = Model.open(TestData.reference("mb2-ssd-lite-random-4.pth"), null);
+        coffee = Images.read(TestData.sampleImage("coffee.png"));
+        byte[] px = new byte[coffee.rgb().length];
+        int w = coffee.width();
+        for (int y = 0; y < coffee.height(); y++) {
+            for (int x = 0; x < w; x++) {
+                System.arraycopy(coffee.rgb(), (y * w + x) * 3, px, (y * w + (w - 1 - x)) * 3, 3);
+            }
+        }
+        mirrored = new LoadedImage(null, w, coffee.height(), px);
+    }
+
+    @Test
+    void figuresAreThoseOfTheFlippedBackMapsWritten() {
+        Comparer.Options o = Comparer.Options.DEFAULT.mirrored();
+        try (Inspection a = four.inspect(coffee, null, null); Inspection b = four.inspect(mirrored, null, null)) {
+            Comparison c = Comparer.of(a, b, "A", "B", "coffee.png", "mirrored", o, null);
+            assertEquals(c.modules().size(), c.comparedCount(), "every module of the same shape is compared");
+            for (String path : new String[] {"base_net.0.0", "base_net.0.1", "base_net.6.conv.5", "extras.1", "extras.1"}) {
+                LayerData x = a.layer(path);
+                LayerData y = b.layer(path);
+                float[] back = new float[y.values.length];
+                for (int yy = 0; yy < y.height; yy++) {
+                    for (int xx = 0; xx < y.width; xx++) {
+                        for (int ch = 0; ch < y.channels; ch++) {
+                            back[(yy * y.width + xx) * y.channels + ch] = y.value(ch, yy, y.width - 1 - xx);
+                        }
+                    }
+                }
+                LayerMetrics want = LayerMetrics.of(x.values, back);
+                LayerMetrics got = c.module(path).metrics();
+                assertEquals(want.maxAbs(), got.maxAbs(), 0, path);
+                assertEquals(want.sqnrDb(), got.sqnrDb(), 1e-9, path);
+                LayerData d = Comparer.difference(a, b, path, true);
+                assertEquals(want.maxAbs(), d.stats().max(), 1e-6, path + " |A-B| of the flipped-back map");
+            }
+            // without flipping back, the same maps are far further apart
+            Comparison raw = Comparer.of(a, b, "A", "B", "coffee.png", "mirrored", Comparer.Options.DEFAULT, null);
+            assertTrue(raw.module("base_net.0.0").metrics().maxAbs() > c.module("base_net.0.0").metrics().maxAbs());
+            // max|a - flip(b)| = max|flip(a) - b|: the two directions agree
+            Comparison back = Comparer.of(b, a, "B", "A", "mirrored", "coffee.png", o, null);
+            for (ModuleComparison m : c.modules()) {
+                assertEquals(m.metrics().maxAbs(), back.module(m.path()).metrics().maxAbs(),
+                        1e-6 * Math.max(1, m.metrics().maxAbs()), m.path());
+            }
+        }
+    }
+
+    /**
+     * What compare and stats read into their reused buffer is what {@link Inspection#layer} gives,
+     * for every module: also for the batch norm and activation outputs an inspect pass does not
+     * keep but computes again when asked (read straight from their buffer slot they were another
+     * value's data).
+     */
+    @Test
+    void readIntoGivesEveryModulesOutputAsLayerDoes() {
+        try (Inspection a = four.inspect(coffee, null, null)) {
+            float[] buf = new float[a.largestOutput()];
+            int checked = 0;
+            for (String path : a.events().keySet()) {
+                LayerData d = a.layer(path);
+                int n = a.readInto(path, buf);
+                if (d == null) {
+                    assertEquals(-1, n, path);
+                    continue;
+                }
+                assertEquals(d.values.length, n, path);
+                assertTrue(java.util.Arrays.equals(d.values, java.util.Arrays.copyOf(buf, n)), path);
+                checked++;
+            }
+            assertTrue(checked > 150, "modules checked: " + checked);
+        }
+    }
+
+    @Test
+    void boxesAreReflectedIntoTheOriginalFrame() {
+        Box b = new Box(10, 20, 50, 80);
+        Box m = Mirror.box(b, 300);
+        assertEquals(new Box(250, 20, 290, 80), m);
+        assertEquals(b, Mirror.box(m, 300));
+        try (Inspection x = four.inspect(mirrored, null, null)) {
+            for (Detection d : x.output().detections(0.2)) {
+                Detection r = Mirror.detection(d, mirrored.width());
+                assertEquals(mirrored.width() - d.x2(), r.x1(), 1e-9);
+                assertEquals(d.y2(), r.y2(), 0);
+                assertEquals(mirrored.width() - d.provenance().decoded().x1(), r.provenance().decoded().x2(), 1e-9);
+                assertFalse(r.provenance().priorIndex() < 0);
+            }
+        }
+    }
+}
