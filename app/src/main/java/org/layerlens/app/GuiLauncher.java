@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.layerlens.app.cli.Args;
 import org.layerlens.app.cli.Context;
+import org.layerlens.engine.api.Box;
 import org.layerlens.engine.api.Model;
 import org.layerlens.viewer.InspectorViewModel;
 import org.layerlens.viewer.LayerLensApp;
@@ -19,20 +20,20 @@ final class GuiLauncher {
 
     static int launch(Args a) throws Exception {
         a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads", "video", "tab",
-                "channel", "overlay", "detection"));
+                "channel", "overlay", "detection", "box", "priors", "class", "layer-map", "coverage"));
         Path image = a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImage();
         Path labels = a.get("labels") == null ? null : Paths.get(a.get("labels"));
         Path snapshot = a.get("snapshot") == null ? null : Paths.get(a.get("snapshot"));
         List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"));
         Path video = a.get("video") == null ? null : Paths.get(a.get("video"));
         String tab = a.get("tab");
-        if (tab != null && !Set.of("channels", "block").contains(tab.toLowerCase(Locale.ROOT))) {
-            throw new Args.UsageException("--tab is channels or block, not '" + tab + "'");
+        if (tab != null && !Set.of("channels", "block", "explain", "class-maps").contains(tab.toLowerCase(Locale.ROOT))) {
+            throw new Args.UsageException("--tab is channels, block, explain or class-maps, not '" + tab + "'");
         }
         LayerLensApp.Look look = new LayerLensApp.Look(tab,
                 a.get("channel") == null ? null : a.getInt("channel", 0, 0),
                 a.get("overlay") == null ? null : a.getFraction("overlay", 0.55),
-                a.get("detection") == null ? null : a.getInt("detection", 1, 1));
+                a.get("detection") == null ? null : a.getInt("detection", 1, 1), explainLook(a));
         String ref = a.get("model", ModelRef.DEFAULT);
         String display = missingDisplay();
         if (display != null) {
@@ -61,6 +62,24 @@ final class GuiLauncher {
             early.start();
         }
         return LayerLensApp.launch(o, loader);
+    }
+
+    /** --box, --priors, --class, --layer-map and --coverage: what the explain views show. */
+    private static LayerLensApp.ExplainLook explainLook(Args a) throws Args.UsageException {
+        Box box = null;
+        if (a.get("box") != null) {
+            try {
+                box = Box.parse(a.get("box"));
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException("--box: " + e.getMessage());
+            }
+        }
+        String map = a.get("layer-map");
+        if (map != null && !Set.of("mean", "eigencam").contains(map.toLowerCase(Locale.ROOT))) {
+            throw new Args.UsageException("--layer-map is mean or eigencam, not '" + map + "'");
+        }
+        return new LayerLensApp.ExplainLook(box, a.get("priors") == null ? null : a.getInt("priors", 0, 0),
+                a.get("class"), map, a.get("coverage") == null ? null : Paths.get(a.get("coverage")));
     }
 
     /** A loader that hands out a model already read for its first request, and reads the rest. */

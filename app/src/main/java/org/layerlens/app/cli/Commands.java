@@ -33,6 +33,8 @@ public final class Commands {
         lines.add("usage: layerlens [COMMAND] [OPTIONS]");
         lines.add("  (no command)   open the window   [--model M] [--labels L] [--image I] [--video FILE] [--layer P]");
         lines.add("                 [--tab channels|block] [--channel N] [--overlay OPACITY] [--detection K] [--snapshot OUT.png]");
+        lines.add("                 [--tab explain|class-maps] [--priors HEAD] [--box x1,y1,x2,y2] [--class NAME]");
+        lines.add("                 [--layer-map mean|eigencam] [--coverage DIR]   explain views (--coverage: snapshot of its window)");
         lines.add("                 --snapshot needs a display: without one, run it under xvfb-run -a");
         lines.add("                 --measure DIR|IMAGE...|VIDEO  open each image (or play the video) in the window, print times, exit");
         for (Command c : ALL.values()) {

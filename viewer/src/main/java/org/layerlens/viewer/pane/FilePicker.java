@@ -18,6 +18,11 @@ public interface FilePicker {
     /** A file to write; null when the user cancels. */
     Path save(Node owner, String title, String name, String ext);
 
+    /** A folder to read; null when the user cancels. */
+    default Path folder(Node owner, String title) {
+        return Dialogs.folder(owner, title);
+    }
+
     FilePicker DIALOGS = new FilePicker() {
         @Override
         public Path open(Node owner, String what, List<FileChooser.ExtensionFilter> filters) {
