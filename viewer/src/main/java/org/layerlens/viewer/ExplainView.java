@@ -70,6 +70,17 @@ public final class ExplainView {
         }, explain.cellProperty()));
         gestures(view.imagePane().canvas());
         explain.setModuleSelector(this::selectAfterPulse);
+        // a click on a box or a row asks "why this box?": show the answer (N and Shift+N leave the tab alone)
+        view.imagePane().addClickHandler(p -> {
+            if (vm.selectedDetectionProperty().get() != null) {
+                view.showSideTab("Explain");
+            }
+        });
+        view.detectionsTable().addEventHandler(MouseEvent.MOUSE_CLICKED, e -> {
+            if (vm.selectedDetectionProperty().get() != null) {
+                view.showSideTab("Explain");
+            }
+        });
         view.menu().getMenus().add(view.menu().getMenus().size() - 1, menu());
         view.menu().addFileItem(item("Anchor Coverage of a Dataset…", null, this::coverage));
     }

@@ -176,10 +176,10 @@ public final class ClassMapsPane extends VBox {
         double sw = c.getWidth() * f[0];
         double sh = c.getHeight() * f[1];
         var r = cell.fraction();
-        g.setLineWidth(3.5);
+        g.setLineWidth(4);
         g.setStroke(Color.BLACK);
         g.strokeRect(r.getMinX() * sw, r.getMinY() * sh, r.getWidth() * sw, r.getHeight() * sh);
-        g.setLineWidth(1.5);
+        g.setLineWidth(2);
         g.setStroke(Color.WHITE);
         g.strokeRect(r.getMinX() * sw, r.getMinY() * sh, r.getWidth() * sw, r.getHeight() * sh);
     }

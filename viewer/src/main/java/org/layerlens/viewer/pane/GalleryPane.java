@@ -189,7 +189,7 @@ public final class GalleryPane extends VBox {
             markBox.setId("galleryMark");
             markBox.setFill(Color.TRANSPARENT);
             markBox.setStroke(Color.web("#ff2d2d"));
-            markBox.setStrokeWidth(1.5);
+            markBox.setStrokeWidth(2);
             markBox.setMouseTransparent(true);
             markBox.setManaged(false);
             setOnMouseClicked(e -> {

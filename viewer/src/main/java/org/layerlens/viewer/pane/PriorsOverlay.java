@@ -67,7 +67,7 @@ public final class PriorsOverlay implements ImageOverlay {
             return;
         }
         for (Box b : grid.anchors(c.row(), c.col())) {
-            ProvenanceOverlay.haloed(g, geo, b, ANCHOR, 1.5);
+            ProvenanceOverlay.haloed(g, geo, b, ANCHOR, 2);
         }
         double[] centre = grid.centre(c.row(), c.col());
         Point2D p = geo.toCanvas(centre[0], centre[1]);
