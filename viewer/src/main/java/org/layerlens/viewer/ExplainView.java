@@ -58,10 +58,12 @@ public final class ExplainView {
         this.priorsOverlay = new PriorsOverlay(explain);
         view.addSideTab("Explain", pane);
         view.addSideTab("Class Maps", classMaps);
-        // the layer map goes under the boxes (position 1: above the channel heatmap); the rest on top
+        // the layer map under the detection boxes (above the channel heatmap); over them the selected
+        // detection's prior, field and suppressed boxes (with the box itself drawn again on top),
+        // the priors grid and the box asked about
         view.imagePane().addOverlay(1, new ActivationMapOverlay(explain.activation()));
-        view.imagePane().addOverlay(priorsOverlay);
         view.imagePane().addOverlay(new ProvenanceOverlay(explain));
+        view.imagePane().addOverlay(priorsOverlay);
         view.imagePane().addOverlay(new QueryOverlay(explain.query()));
         view.addPictureControls(new ExplainControls(vm, explain));
         view.galleryPane().markProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(() -> {

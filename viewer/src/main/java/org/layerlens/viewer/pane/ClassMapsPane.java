@@ -85,25 +85,26 @@ public final class ClassMapsPane extends VBox {
 
     private void classes(Model m) {
         syncing = true;
-        cls.getItems().clear();
-        if (m != null) {
-            for (int k = 1; k < m.classes(); k++) {
-                cls.getItems().add(k);
+        // the converter first: the choice box names every item as it is added
+        List<String> labels = m == null ? List.of() : m.labels();
+        cls.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Integer k) {
+                return k == null || k >= labels.size() ? "" : labels.get(k);
             }
-            cls.setConverter(new StringConverter<>() {
-                @Override
-                public String toString(Integer k) {
-                    return k == null ? "" : m.labels().get(k);
-                }
 
-                @Override
-                public Integer fromString(String s) {
-                    return m.labels().indexOf(s);
-                }
-            });
-            int k = explain.classMaps().classIdProperty().get();
-            cls.setValue(k >= 1 && k < m.classes() ? k : null);
+            @Override
+            public Integer fromString(String s) {
+                return labels.indexOf(s);
+            }
+        });
+        List<Integer> ids = new ArrayList<>();
+        for (int k = 1; k < labels.size(); k++) {
+            ids.add(k);
         }
+        cls.getItems().setAll(ids);
+        int k = explain.classMaps().classIdProperty().get();
+        cls.setValue(k >= 1 && k < labels.size() ? k : null);
         syncing = false;
     }
 

@@ -15,7 +15,8 @@ import org.layerlens.viewer.ExplainViewModel;
  * Where the selected detection came from, on the picture: the receptive field of its cell
  * (cyan, dotted, lightly filled), the candidates NMS suppressed in its favour (dashed, in its
  * class colour), and its prior (white on black, so it shows on any picture) with the prior's
- * centre, the cell's place.
+ * centre, the cell's place; all over the other (faded) boxes, and under the detection's own box,
+ * which is drawn again on top.
  */
 public final class ProvenanceOverlay implements ImageOverlay {
     public static final Color FIELD = Color.web("#00b8d4");
@@ -58,6 +59,7 @@ public final class ProvenanceOverlay implements ImageOverlay {
         g.fillOval(c.getX() - 4.5, c.getY() - 4.5, 9, 9);
         g.setFill(PRIOR);
         g.fillOval(c.getX() - 3, c.getY() - 3, 6, 6);
+        DetectionBoxes.box(g, geo, d, 1, 4);
     }
 
     static void stroke(GraphicsContext g, ImageGeometry geo, Box b) {
