@@ -124,10 +124,9 @@ public final class ExplainPane extends ScrollPane {
                 column("#", 24, m -> Integer.toString(best.getItems().indexOf(m) + 1)),
                 column("IoU", 40, m -> String.format(Locale.ROOT, "%.2f", m.iou())),
                 column("Prior", 46, m -> Integer.toString(m.priorIndex())),
-                column("Head·cell·anchor", 104, m -> m.head() + " · " + m.row() + "," + m.col() + " · "
-                        + m.anchor()),
-                column("Top class", 100, this::topClass)));
-        best.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+                where(),
+                column("Top class", 150, this::topClass)));
+        // fixed widths: a constrained policy spreads the narrow columns and cuts the class name
         best.setFixedCellSize(22);
         best.setPrefHeight(26 + 22 * QueryViewModel.BEST + 4);
         best.setMinHeight(Region.USE_PREF_SIZE);
@@ -165,6 +164,16 @@ public final class ExplainPane extends ScrollPane {
         c.setCellValueFactory(p -> new ReadOnlyStringWrapper(f.apply(p.getValue())));
         c.setPrefWidth(width);
         c.setSortable(false);
+        return c;
+    }
+
+    /** Head · cell · anchor, under a short header (the panel is narrow) that says it in its tooltip. */
+    private static TableColumn<PriorMatch, String> where() {
+        TableColumn<PriorMatch, String> c = column("", 80, m -> m.head() + " · " + m.row() + "," + m.col() + " · "
+                + m.anchor());
+        Label h = new Label("Where");
+        h.setTooltip(new Tooltip("head · cell (row, col) · anchor"));
+        c.setGraphic(h);
         return c;
     }
 
