@@ -54,7 +54,6 @@ import org.layerlens.viewer.InspectorViewModel;
 import org.layerlens.viewer.Notice;
 import org.layerlens.viewer.PriorsViewModel;
 import org.layerlens.viewer.pane.ClassMapsPane;
-import org.layerlens.viewer.pane.ExplainPane;
 import org.layerlens.viewer.pane.FilePicker;
 import org.layerlens.viewer.pane.GalleryPane;
 import org.layerlens.viewer.pane.ImageGeometry;

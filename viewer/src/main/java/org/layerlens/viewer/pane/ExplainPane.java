@@ -217,8 +217,8 @@ public final class ExplainPane extends ScrollPane {
         return String.format(Locale.ROOT, "%s %.3f", label(top), s[top]);
     }
 
-    /** The texts of the provenance rows, as they are shown for a detection (tests compare them with its numbers). */
-    public static String[] texts(Detection d, Model m) {
+    /** The texts of the provenance rows for a detection, in the rows' order. */
+    private static String[] texts(Detection d, Model m) {
         Provenance p = d.provenance();
         String module = m == null ? null : HeadModules.classModule(m, p.head());
         Box pr = p.prior();
