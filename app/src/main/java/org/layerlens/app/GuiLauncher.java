@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.layerlens.app.cli.Args;
 import org.layerlens.app.cli.Context;
+import org.layerlens.engine.api.Box;
 import org.layerlens.engine.api.Model;
 import org.layerlens.viewer.CompareSource;
 import org.layerlens.viewer.InspectorViewModel;
@@ -55,7 +56,8 @@ final class GuiLauncher {
      */
     static LayerLensApp.Options options(Args a) throws Args.UsageException, IOException {
         a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads", "video", "tab",
-                "channel", "overlay", "detection", "compare", "dataset"));
+                "channel", "overlay", "detection", "compare", "dataset", "box", "priors", "class", "layer-map",
+                "coverage"));
         String model = a.get("model", ModelRef.OBJECTS_V2);
         Path photo = ModelRef.sampleImage(ModelRef.DEFAULT_PHOTO);
         Path image = a.get("image") != null ? Paths.get(a.get("image"))
@@ -65,8 +67,10 @@ final class GuiLauncher {
         List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"));
         Path video = a.get("video") == null ? null : Paths.get(a.get("video"));
         String tab = a.get("tab");
-        if (tab != null && !Set.of("channels", "block", "compare", "dataset").contains(tab.toLowerCase(Locale.ROOT))) {
-            throw new Args.UsageException("--tab is channels, block, compare or dataset, not '" + tab + "'");
+        if (tab != null && !Set.of("channels", "block", "explain", "class-maps", "compare", "dataset")
+                .contains(tab.toLowerCase(Locale.ROOT))) {
+            throw new Args.UsageException("--tab is channels, block, explain, class-maps, compare or dataset, not '"
+                    + tab + "'");
         }
         LayerLensApp.setAnalysis(analysis(a));
         if (a.get("threads") == null) {
@@ -75,7 +79,7 @@ final class GuiLauncher {
         LayerLensApp.Look look = new LayerLensApp.Look(tab,
                 a.get("channel") == null ? null : a.getInt("channel", 0, 0),
                 a.get("overlay") == null ? null : a.getFraction("overlay", 0.55),
-                a.get("detection") == null ? null : a.getInt("detection", 1, 1));
+                a.get("detection") == null ? null : a.getInt("detection", 1, 1), explainLook(a));
         return new LayerLensApp.Options(model, labels, image, a.get("layer"), snapshot, measure, video, look);
     }
 
@@ -94,6 +98,24 @@ final class GuiLauncher {
             throw new Args.UsageException("--dataset " + dataset + ": not a folder");
         }
         return new LayerLensApp.Analysis(compare, dataset);
+    }
+
+    /** --box, --priors, --class, --layer-map and --coverage: what the explain views show. */
+    private static LayerLensApp.ExplainLook explainLook(Args a) throws Args.UsageException {
+        Box box = null;
+        if (a.get("box") != null) {
+            try {
+                box = Box.parse(a.get("box"));
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException("--box: " + e.getMessage());
+            }
+        }
+        String map = a.get("layer-map");
+        if (map != null && !Set.of("mean", "eigencam").contains(map.toLowerCase(Locale.ROOT))) {
+            throw new Args.UsageException("--layer-map is mean or eigencam, not '" + map + "'");
+        }
+        return new LayerLensApp.ExplainLook(box, a.get("priors") == null ? null : a.getInt("priors", 0, 0),
+                a.get("class"), map, a.get("coverage") == null ? null : Paths.get(a.get("coverage")));
     }
 
     /** A loader that hands out a model already read for its first request, and reads the rest. */

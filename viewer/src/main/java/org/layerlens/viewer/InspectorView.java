@@ -82,6 +82,8 @@ public final class InspectorView extends BorderPane {
     private final MainMenu menu;
     private final ComparePane comparePane;
     private final DatasetStatsPane statsPane;
+    private final VBox picture;
+    private final ExplainView explain;
     private ChannelWindow channelWindow;
 
     public InspectorView(InspectorViewModel vm) {
@@ -104,7 +106,7 @@ public final class InspectorView extends BorderPane {
         setTop(new VBox(menu, top));
 
         VBox.setVgrow(imagePane, Priority.ALWAYS);
-        VBox picture = new VBox(6, imagePane, new VideoBar(vm.video()), new DetectionControls(vm));
+        picture = new VBox(6, imagePane, new VideoBar(vm.video()), new DetectionControls(vm));
         picture.setPadding(new Insets(6));
         SplitPane centre = new SplitPane(picture, table);
         centre.setOrientation(javafx.geometry.Orientation.VERTICAL);
@@ -154,6 +156,17 @@ public final class InspectorView extends BorderPane {
             e.consume();
         });
         addEventFilter(KeyEvent.KEY_PRESSED, this::navigate);
+        explain = new ExplainView(this, vm);
+    }
+
+    /** Adds a row of controls under the picture (below the detection controls). */
+    public void addPictureControls(Node controls) {
+        picture.getChildren().add(controls);
+    }
+
+    /** The explain tabs, overlays and menu of this window. */
+    public ExplainView explain() {
+        return explain;
     }
 
     /** Adds a panel as a tab beside Channels and Block. */
@@ -164,10 +177,17 @@ public final class InspectorView extends BorderPane {
         return t;
     }
 
-    /** Shows the side tab with this title. */
+    /** Shows the side tab with this title (or this id without "tab-": "class-maps"). */
     public void showSideTab(String title) {
-        side.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(title)).findFirst()
+        side.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(title)
+                || t.getId().equals("tab-" + title.toLowerCase(java.util.Locale.ROOT))).findFirst()
                 .ifPresent(t -> side.getSelectionModel().select(t));
+    }
+
+    /** The title of the side tab shown. */
+    public String sideTab() {
+        Tab t = side.getSelectionModel().getSelectedItem();
+        return t == null ? null : t.getText();
     }
 
     /** Opens a dropped or recent file by what it is (a model format's file is a model). */
@@ -239,6 +259,7 @@ public final class InspectorView extends BorderPane {
         menu.setPicker(p);
         comparePane.setPicker(p);
         statsPane.setPicker(p);
+        explain.setPicker(p);
     }
 
     public ComparePane comparePane() {
@@ -252,7 +273,7 @@ public final class InspectorView extends BorderPane {
     /** Whether anything the window shows is still being computed (the snapshot waits for this). */
     public boolean busy() {
         return vm.runningProperty().get() || vm.layer().busy() || vm.block().busy() || gallery.busy()
-                || vm.compare().busy() || vm.datasetStats().busy();
+                || vm.compare().busy() || vm.datasetStats().busy() || explain.busy();
     }
 
     /** The window title follows the model and image. */

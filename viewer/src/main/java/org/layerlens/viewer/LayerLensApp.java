@@ -33,8 +33,21 @@ public final class LayerLensApp extends Application {
      * @param channel   the channel to select in the selected module, or null for its strongest
      * @param overlay   the heatmap overlay's opacity (0..1), or null for no overlay
      * @param detection the detection to select (1 = the first in the table), or null
+     * @param explain   what the explain views show
      */
-    public record Look(String tab, Integer channel, Double overlay, Integer detection) {
+    public record Look(String tab, Integer channel, Double overlay, Integer detection, ExplainLook explain) {
+    }
+
+    /**
+     * @param box       a box to ask about (image pixels), or null
+     * @param priors    the head whose priors to draw, or null for none
+     * @param className the class of the class maps, or null for the best detection's
+     * @param layerMap  where the selected module looks: "mean" or "eigencam", or null for neither
+     * @param coverage  a dataset folder whose anchor coverage to measure (a snapshot shows its window)
+     */
+    public record ExplainLook(org.layerlens.engine.api.Box box, Integer priors, String className, String layerMap,
+                              Path coverage) {
+        public static final ExplainLook NONE = new ExplainLook(null, null, null, null, null);
     }
 
     /**
@@ -117,6 +130,9 @@ public final class LayerLensApp extends Application {
             vm.layer().overlayOpacityProperty().set(options.look().overlay());
             vm.layer().overlayProperty().set(true);
         }
+        if (!explain(m)) {
+            return;
+        }
         startAnalysis();
         if (measuring && (analysis.compare() != null || analysis.dataset() != null)) {
             new AnalysisBench(vm, options.measure(), analysis).start();
@@ -157,6 +173,53 @@ public final class LayerLensApp extends Application {
         if (analysis.dataset() != null) {
             vm.datasetStats().start(analysis.dataset());
         }
+    }
+
+    /** Applies --priors, --class, --layer-map, --box and --coverage; false (and exits) on one the model cannot take. */
+    private boolean explain(Model m) {
+        ExplainLook x = options.look().explain();
+        ExplainViewModel e = view.explain().viewModel();
+        if (x.priors() != null) {
+            if (x.priors() >= m.layout().heads().size()) {
+                fail("--priors " + x.priors() + ": " + m.name() + " has heads 0 to " + (m.layout().heads().size() - 1),
+                        USAGE);
+                return false;
+            }
+            e.priors().headProperty().set(x.priors());
+            e.priors().visibleProperty().set(true);
+        }
+        if (x.className() != null && classIndex(m, x.className()) < 0) {
+            fail("--class " + x.className() + ": " + m.name() + " has the classes "
+                    + String.join(", ", m.labels().subList(1, m.labels().size())), USAGE);
+            return false;
+        }
+        applyClass(m);
+        if (x.layerMap() != null) {
+            e.activation().modeProperty().set(x.layerMap().equalsIgnoreCase("mean")
+                    ? ActivationMapViewModel.Mode.MEAN : ActivationMapViewModel.Mode.EIGEN_CAM);
+        }
+        if (x.box() != null && !e.query().ask(x.box())) {
+            fail("--box " + x.box() + " lies outside the " + vm.imageProperty().get().originalWidth() + "x"
+                    + vm.imageProperty().get().originalHeight() + " image", 1);
+            return false;
+        }
+        if (x.coverage() != null) {
+            view.explain().measure(x.coverage());
+        }
+        return true;
+    }
+
+    /** --class again (a selected detection sets the class maps to its own class). */
+    private void applyClass(Model m) {
+        String c = options.look().explain().className();
+        if (c != null) {
+            view.explain().viewModel().classMaps().classIdProperty().set(classIndex(m, c));
+        }
+    }
+
+    private static int classIndex(Model m, String name) {
+        int k = m.labels().indexOf(name);
+        return k >= 1 ? k : -1;
     }
 
     /** One line for a --layer the model does not have, naming a few it does. */
@@ -210,12 +273,16 @@ public final class LayerLensApp extends Application {
                 List<Detection> d = vm.detections();
                 if (k >= 0 && k < d.size()) {
                     vm.selectedDetectionProperty().set(d.get(k));
+                    applyClass(vm.modelProperty().get());
                 }
                 detectionDone = true;
                 quiet = 0;
                 return;
             }
-            quiet = view.busy() || videoPending || !layerShown ? 0 : quiet + 1;
+            var coverage = view.explain().viewModel().coverage();
+            boolean coveragePending = options.look().explain().coverage() != null
+                    && (coverage.runningProperty().get() || coverage.coverageProperty().get() == null);
+            quiet = view.busy() || videoPending || !layerShown || coveragePending ? 0 : quiet + 1;
             if (quiet >= 4) {
                 poll.stop();
                 take();
@@ -224,7 +291,9 @@ public final class LayerLensApp extends Application {
 
         private void take() {
             try {
-                FxImages.writePng(scene.snapshot(null), options.snapshot());
+                Scene shown = options.look().explain().coverage() != null
+                        ? view.explain().coverageWindow().stage().getScene() : scene;
+                FxImages.writePng(shown.snapshot(null), options.snapshot());
                 LayerViewModel.LayerResult r = vm.layer().layerProperty().get();
                 System.out.println("wrote " + options.snapshot() + ": " + vm.modelProperty().get().name()
                         + ", module " + r.path() + ", " + view.gallery().getItems().size() + " channels, "

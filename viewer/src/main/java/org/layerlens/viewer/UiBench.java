@@ -16,7 +16,8 @@ import javafx.beans.value.ChangeListener;
  * tree shapes and detections. A video: it is played through once with the gallery visible, and
  * the frames shown per second, the frames dropped and the network's time per frame are printed.
  * All along, the longest gap between two JavaFX pulses (an AnimationTimer keeps pulses coming
- * every frame, so a long gap is the JavaFX thread blocked).
+ * every frame, so a long gap is the JavaFX thread blocked). After the images, the time from
+ * selecting a detection to the window showing its explanation ({@link SelectionBench}).
  */
 final class UiBench {
     private final InspectorViewModel vm;
@@ -79,19 +80,24 @@ final class UiBench {
     private void next() {
         if (index >= images.size()) {
             report();
-            Platform.exit();
+            new SelectionBench(vm, view, SELECTIONS, () -> {
+                printGaps();
+                Platform.exit();
+            }).start();
             return;
         }
         t0 = System.nanoTime();
         vm.openImage(images.get(index++));
     }
 
+    /** Detections selected one after the other on the last image. */
+    static final int SELECTIONS = 30;
+
     private void report() {
         double[] v = openMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         System.out.printf(Locale.ROOT, "open image -> tree shapes and detections on screen: median %.0f ms, "
                 + "max %.0f ms over %d images (%s)%n", v[v.length / 2], v[v.length - 1], v.length,
                 Arrays.toString(Arrays.stream(v).mapToLong(Math::round).toArray()));
-        printGaps();
     }
 
     private void printGaps() {

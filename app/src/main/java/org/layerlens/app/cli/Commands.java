@@ -33,8 +33,11 @@ public final class Commands {
         List<String> lines = new ArrayList<>();
         lines.add("usage: layerlens [COMMAND] [OPTIONS]");
         lines.add("  (no command)   open the window   [--model M] [--labels L] [--image I] [--video FILE] [--layer P]");
-        lines.add("                 [--tab channels|block|compare|dataset] [--channel N] [--overlay OPACITY] [--detection K]");
-        lines.add("                 [--compare B] [--dataset DIR] [--snapshot OUT.png]   B: a model (file or bundled name), mirrored,");
+        lines.add("                 [--tab channels|block|explain|class-maps|compare|dataset] [--channel N] [--overlay OPACITY]");
+        lines.add("                 [--detection K] [--snapshot OUT.png]");
+        lines.add("                 [--priors HEAD] [--box x1,y1,x2,y2] [--class NAME] [--layer-map mean|eigencam] [--coverage DIR]");
+        lines.add("                 explain views (--coverage: snapshot of its window)");
+        lines.add("                 [--compare B] [--dataset DIR]   B: a model (file or bundled name), mirrored,");
         lines.add("                 darker[:F], jpeg[:Q], image:FILE, int8-per-channel|int8-per-tensor:CAL.json[:minmax|p999|p9999]");
         lines.add("                 --snapshot needs a display: without one, run it under xvfb-run -a");
         lines.add("                 --measure DIR|IMAGE...|VIDEO  open each image (or play the video) in the window, print times, exit");

@@ -45,7 +45,6 @@ public final class DetectionBoxes implements ImageOverlay {
     @Override
     public void draw(GraphicsContext g, ImageGeometry geo) {
         Detection selected = vm.selectedDetectionProperty().get();
-        g.setFont(FONT);
         for (Detection d : vm.detections()) {
             if (d != selected) {
                 box(g, geo, d, selected == null ? 1 : 0.45, 2);
@@ -56,8 +55,9 @@ public final class DetectionBoxes implements ImageOverlay {
         }
     }
 
-    private static void box(GraphicsContext g, ImageGeometry geo, Detection d, double alpha, double line) {
+    static void box(GraphicsContext g, ImageGeometry geo, Detection d, double alpha, double line) {
         Color c = colour(d.classId());
+        g.setFont(FONT);
         Point2D a = geo.toCanvas(d.box().x1(), d.box().y1());
         Point2D b = geo.toCanvas(d.box().x2(), d.box().y2());
         g.setGlobalAlpha(alpha);

@@ -70,6 +70,13 @@ public final class Dialogs {
                 new FileChooser.ExtensionFilter("All files", "*"));
     }
 
+    public static Path folder(Node owner, String title) {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle(title);
+        File f = dc.showDialog(window(owner));
+        return f == null ? null : f.toPath();
+    }
+
     public static Path saveAs(Node owner, String title, String name, String ext) {
         FileChooser fc = new FileChooser();
         fc.setTitle(title);

@@ -20,10 +20,7 @@ public interface FilePicker {
 
     /** A folder to read; null when the user cancels. */
     default Path folder(Node owner, String title) {
-        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
-        dc.setTitle(title);
-        java.io.File f = dc.showDialog(Dialogs.window(owner));
-        return f == null ? null : f.toPath();
+        return Dialogs.folder(owner, title);
     }
 
     FilePicker DIALOGS = new FilePicker() {

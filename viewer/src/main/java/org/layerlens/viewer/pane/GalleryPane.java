@@ -11,15 +11,19 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
 import javafx.util.StringConverter;
@@ -37,6 +41,7 @@ import org.layerlens.viewer.Rgb;
  * header and the colour map, normalisation and order choices. Maps of one value per channel
  * (1x1) would be flat tiles under per-channel normalisation, so their cells show the value,
  * coloured across the layer. Clicking a cell selects the channel and opens it large.
+ * {@link #markProperty()} outlines one region (a detection's cell) on every thumbnail.
  */
 public final class GalleryPane extends VBox {
     public static final int THUMB = 64;
@@ -55,6 +60,7 @@ public final class GalleryPane extends VBox {
     /** Why a channel is marked (dead, saturated over a dataset), or null: a red frame and a tooltip. */
     private final ObjectProperty<IntFunction<String>> marks =
             new SimpleObjectProperty<>(c -> null);
+    private final ObjectProperty<Rectangle2D> mark = new SimpleObjectProperty<>();
 
     public GalleryPane(InspectorViewModel vm) {
         super(6);
@@ -109,6 +115,7 @@ public final class GalleryPane extends VBox {
         layer.normaliseProperty().addListener((o, a, b) -> forget());
         layer.selectedChannelProperty().addListener((o, a, b) -> cells.forEach(ChannelCell::restyle));
         marks.addListener((o, a, b) -> cells.forEach(ChannelCell::restyle));
+        mark.addListener((o, a, b) -> cells.forEach(ChannelCell::placeMark));
     }
 
     /**
@@ -117,6 +124,14 @@ public final class GalleryPane extends VBox {
      */
     public ObjectProperty<IntFunction<String>> channelMarksProperty() {
         return marks;
+    }
+
+    /**
+     * A region outlined on every thumbnail, in fractions of the map ({@code 0..1} of its width
+     * and height, so one region fits maps of any size), or null for none.
+     */
+    public ObjectProperty<Rectangle2D> markProperty() {
+        return mark;
     }
 
     /** The grid (tests, snapshots). */
@@ -171,6 +186,8 @@ public final class GalleryPane extends VBox {
 
     private final class ChannelCell extends GridCell<Integer> {
         private final ImageView view = new ImageView();
+        private final Rectangle markBox = new Rectangle();
+        private final Pane picture = new Pane(view, markBox);
         private final Label value = new Label();
         private final Label label = new Label();
         private final VBox box = new VBox(1);
@@ -183,6 +200,12 @@ public final class GalleryPane extends VBox {
             value.setFont(Font.font("Monospaced", 11));
             value.setMinSize(THUMB, THUMB - 8);
             value.setAlignment(Pos.CENTER);
+            markBox.setId("galleryMark");
+            markBox.setFill(Color.TRANSPARENT);
+            markBox.setStroke(Color.web("#ff2d2d"));
+            markBox.setStrokeWidth(2);
+            markBox.setMouseTransparent(true);
+            markBox.setManaged(false);
             setOnMouseClicked(e -> {
                 if (getItem() != null) {
                     layer.selectChannel(getItem());
@@ -222,7 +245,11 @@ public final class GalleryPane extends VBox {
                     view.setImage(img);
                     shows = c;
                 }
-                box.getChildren().setAll(view, label);
+                double s = (double) THUMB / Math.max(r.data().width, r.data().height);
+                picture.setPrefSize(Math.round(r.data().width * s), Math.round(r.data().height * s));
+                picture.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
+                placeMark();
+                box.getChildren().setAll(picture, label);
                 if (img == null) {
                     request(c, r.data(), false);
                 }
@@ -238,6 +265,25 @@ public final class GalleryPane extends VBox {
             }
         }
 
+        /** The marked region over this thumbnail (the picture's size is the map's, scaled to THUMB). */
+        void placeMark() {
+            Rectangle2D m = mark.get();
+            double w = picture.getPrefWidth();
+            double h = picture.getPrefHeight();
+            markBox.setVisible(m != null && w > 0);
+            if (m != null) {
+                markBox.setX(m.getMinX() * w);
+                markBox.setY(m.getMinY() * h);
+                markBox.setWidth(Math.max(2, m.getWidth() * w));
+                markBox.setHeight(Math.max(2, m.getHeight() * h));
+            }
+        }
+
+        /** The mark as drawn on this cell, or null when none shows (tests). */
+        Rectangle shownMark() {
+            return getGraphic() == box && box.getChildren().contains(picture) && markBox.isVisible() ? markBox : null;
+        }
+
         void restyle() {
             Integer c = getItem();
             IntFunction<String> m = marks.get();
@@ -247,6 +293,18 @@ public final class GalleryPane extends VBox {
                     : mark != null ? "-fx-border-color: #e00000; -fx-border-width: 2;" : "");
             setTooltip(mark == null ? null : new Tooltip("#" + c + " " + mark));
         }
+    }
+
+    /** The marks drawn on the thumbnails showing now, in thumbnail pixels (tests). */
+    public List<Rectangle2D> shownMarks() {
+        List<Rectangle2D> out = new java.util.ArrayList<>();
+        for (ChannelCell c : cells) {
+            Rectangle r = c.isVisible() && c.getItem() != null ? c.shownMark() : null;
+            if (r != null) {
+                out.add(new Rectangle2D(r.getX(), r.getY(), r.getWidth(), r.getHeight()));
+            }
+        }
+        return out;
     }
 
     private static boolean bright(Rgb rgb) {

@@ -48,7 +48,12 @@ public final class ImagePane extends Pane {
 
     /** Adds an overlay above those added before. */
     public void addOverlay(ImageOverlay o) {
-        overlays.add(o);
+        addOverlay(overlays.size(), o);
+    }
+
+    /** Adds an overlay at a place in the drawing order (0: drawn first, under the others). */
+    public void addOverlay(int position, ImageOverlay o) {
+        overlays.add(position, o);
         for (Observable d : o.dependencies()) {
             d.addListener(x -> invalidate());
         }

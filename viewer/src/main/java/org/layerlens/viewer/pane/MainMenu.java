@@ -84,6 +84,12 @@ public final class MainMenu extends MenuBar {
         rebuildRecent();
     }
 
+    /** Adds an item to the File menu, after Open Recent. */
+    public void addFileItem(MenuItem item) {
+        Menu file = getMenus().get(0);
+        file.getItems().add(file.getItems().indexOf(recent) + 1, item);
+    }
+
     /** Replaces the file dialogs (tests). */
     public void setPicker(FilePicker p) {
         picker = p;
