@@ -17,8 +17,9 @@ import org.layerlens.engine.image.LoadedImage;
 
 /**
  * LayerLens's fast and inspect passes against ONNX Runtime (CPU) on the same weights (a .pth and
- * its ONNX export), the same input and the same thread count, interleaved in one run so that a
- * noisy machine slows all three alike; prints medians and the ratios. A benchmark, never a test.
+ * its ONNX export), the same input and the same thread count, in rounds of a block of each in one
+ * run so that a noisy machine slows all three alike; prints medians and the ratios. A benchmark,
+ * never a test.
  *
  * <pre>java -cp bench/target/layerlens-bench-*.jar:bench/target/lib/* org.layerlens.bench.OrtComparison \
  *   MODEL.pth MODEL.onnx IMAGE THREADS ITERATIONS</pre>
@@ -52,32 +53,46 @@ public final class OrtComparison {
              OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] {1, 3, s, s})) {
             String input = session.getInputNames().iterator().next();
             Map<String, OnnxTensor> feed = Map.of(input, x);
-            double[] fast = new double[n];
-            double[] inspect = new double[n];
-            double[] ort = new double[n];
-            for (int i = -10; i < n; i++) {
-                long t0 = System.nanoTime();
-                m.detectInput(hwc, img);
-                long t1 = System.nanoTime();
-                try (Inspection ins = m.inspectInput(hwc, img, null, null)) {
-                    // every module's output kept until here
+            // blocks, not alternation: ONNX Runtime's pool threads spin for a while after each run,
+            // and would slow whatever ran right after them. Ten rounds of three blocks, the first
+            // pass of each block not counted.
+            int rounds = 10;
+            int per = Math.max(1, n / rounds);
+            double[] fast = new double[rounds * per];
+            double[] inspect = new double[rounds * per];
+            double[] ort = new double[rounds * per];
+            for (int r = -1; r < rounds; r++) {
+                for (int i = -1; i < per; i++) {
+                    long t0 = System.nanoTime();
+                    m.detectInput(hwc, img);
+                    if (r >= 0 && i >= 0) {
+                        fast[r * per + i] = (System.nanoTime() - t0) / 1e6;
+                    }
                 }
-                long t2 = System.nanoTime();
-                try (OrtSession.Result r = session.run(feed)) {
-                    // outputs: scores, boxes
+                for (int i = -1; i < per; i++) {
+                    long t0 = System.nanoTime();
+                    try (Inspection ins = m.inspectInput(hwc, img, null, null)) {
+                        // every module's output kept until here
+                    }
+                    if (r >= 0 && i >= 0) {
+                        inspect[r * per + i] = (System.nanoTime() - t0) / 1e6;
+                    }
                 }
-                long t3 = System.nanoTime();
-                if (i >= 0) {
-                    fast[i] = (t1 - t0) / 1e6;
-                    inspect[i] = (t2 - t1) / 1e6;
-                    ort[i] = (t3 - t2) / 1e6;
+                for (int i = -1; i < per; i++) {
+                    long t0 = System.nanoTime();
+                    try (OrtSession.Result res = session.run(feed)) {
+                        // outputs: scores, boxes
+                    }
+                    if (r >= 0 && i >= 0) {
+                        ort[r * per + i] = (System.nanoTime() - t0) / 1e6;
+                    }
                 }
             }
             double f = median(fast);
             double in = median(inspect);
             double o = median(ort);
-            System.out.printf(Locale.ROOT, "%s (%s), %d threads, %d iterations (interleaved, after 10 warm-up)%n",
-                    pth.getFileName(), m.spec().name(), threads, n);
+            System.out.printf(Locale.ROOT, "%s (%s), %d threads, %d passes each (10 rounds of a block of each, "
+                    + "after a warm-up round)%n", pth.getFileName(), m.spec().name(), threads, rounds * per);
             System.out.printf(Locale.ROOT, "LayerLens fast pass   median %7.2f ms (min %.2f)%n", f, min(fast));
             System.out.printf(Locale.ROOT, "LayerLens inspect     median %7.2f ms (min %.2f)%n", in, min(inspect));
             System.out.printf(Locale.ROOT, "ONNX Runtime 1.20 CPU median %7.2f ms (min %.2f)%n", o, min(ort));

@@ -6,11 +6,14 @@ import com.sun.jna.Platform;
 
 /**
  * Sets an environment variable of this process before a native library reads it. libnd4j's
- * OpenMP runtime (libgomp) reads OMP_WAIT_POLICY once, when it loads: left at its default, its
- * threads spin while they wait for work, and on a machine busy with anything else (a build, a
- * browser, another model) that turned a 56 ms two-thread pass into 1.7 s (median, measured side by
- * side here). Java cannot set the variable itself, so the C library's setenv is called through
- * JNA (already a dependency of ND4J's). A variable the user set is left as it is.
+ * OpenMP runtime (libgomp) reads its wait policy once, when it loads. Its default spins a
+ * waiting thread for 300,000 rounds (libgomp reckons some 3 ms): on a machine busy with anything else
+ * (a build, a browser, another model) that turned a 56 ms two-thread pass into 1.7 s (median,
+ * measured side by side here). Never spinning (OMP_WAIT_POLICY=PASSIVE alone) made two threads
+ * slower than one (36 ms against 25) on an idle machine, since the engine runs many short ops;
+ * PASSIVE with GOMP_SPINCOUNT=30000 (a tenth of the default spin) gave 16 ms idle and 133 ms (median) with the two cores three
+ * times oversubscribed. Java cannot set the variables itself, so the C library's setenv is
+ * called through JNA (already a dependency of ND4J's). A variable the user set is left as it is.
  */
 final class NativeEnvironment {
     private interface Posix extends Library {

@@ -46,8 +46,9 @@ public final class Nd4jRuntime {
         if (System.getProperty("org.nd4j.log.initialization") == null) {
             System.setProperty("org.nd4j.log.initialization", "false");
         }
-        // before the native library loads: waiting OpenMP threads sleep instead of spinning
+        // before the native library loads: waiting OpenMP threads spin briefly, then sleep
         NativeEnvironment.setIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        NativeEnvironment.setIfAbsent("GOMP_SPINCOUNT", "30000");
         Nd4j.create(1).close(); // loads the backend
         started = true;
         apply();
