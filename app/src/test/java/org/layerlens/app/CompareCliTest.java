@@ -46,7 +46,7 @@ class CompareCliTest {
         assertEquals(2, ds.code());
         assertEquals("layerlens: --dataset " + dir.resolve("nothing") + ": not a folder\n", ds.err());
         Result tab = run("--tab", "stats");
-        assertEquals("layerlens: --tab is channels, block, compare or dataset, not 'stats'\n", tab.err());
+        assertEquals("layerlens: --tab is channels, block, explain, class-maps, compare or dataset, not 'stats'\n", tab.err());
     }
 
     @Test

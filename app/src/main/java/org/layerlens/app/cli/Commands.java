@@ -44,8 +44,9 @@ public final class Commands {
         for (Command c : ALL.values()) {
             lines.add("  " + c.usage());
         }
-        lines.add("M is a model file (.pth from torch.save, legacy or zip; .onnx; a TF.js weights manifest .json) or a");
-        lines.add("  bundled model: 'default' (the shapes model), 'faces-v1' (face-api's face detector).");
+        lines.add("M is a model file (.pth from torch.save, legacy or zip; .onnx; .tflite; a TF.js weights manifest .json)");
+        lines.add("  or a bundled model: 'default' (the shapes model, the commands' default), 'objects-v2' (MediaPipe's");
+        lines.add("  23 Open Images objects, the window's first model), 'faces-v1' (face-api's face detector).");
         lines.add("--threads N sets how many threads the engine uses (default: the machine's physical cores).");
         lines.add("--verbose prints stack traces on errors.");
         return String.join("\n", lines);
