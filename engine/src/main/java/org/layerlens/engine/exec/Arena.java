@@ -9,17 +9,26 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The buffers one run of a program computes in: one native float buffer per slot of the plan, and
  * for every value two views on its slot made once (the batch-1 tensor {@code [1, H, W, C]} and the
- * matrix {@code [H * W, C]} the kernels use). A run allocates nothing; an arena is reused from run
- * to run (the program pools them) and closed with the program, so native memory stays flat.
+ * matrix {@code [H * W, C]} the kernels use), and the program's kernels bound to those views (their
+ * ND4J ops built once, see {@link Kernel#bind}). A run allocates nothing; an arena is reused from
+ * run to run by one thread at a time (the program pools them) and closed with the program, so
+ * native memory stays flat.
  */
 final class Arena implements AutoCloseable {
     private final INDArray[] slots;
     private final INDArray[] tensor;
     private final INDArray[] matrix;
     private final int[] slotOf;
+    /** Op i's bound ND4J calls. */
+    private final Runnable[] steps;
     private boolean closed;
 
+    /** Buffers and views only (a test runs kernels on them one by one). */
     Arena(Plan plan, Value[] values) {
+        this(plan, values, new Kernel[0]);
+    }
+
+    Arena(Plan plan, Value[] values, Kernel[] kernels) {
         slotOf = plan.slotOf();
         slots = new INDArray[plan.slotSizes().length];
         for (int s = 0; s < slots.length; s++) {
@@ -37,6 +46,15 @@ final class Arena implements AutoCloseable {
             tensor[v.id()] = Nd4j.create(buf, t, strides(t), 0, 'c', DataType.FLOAT);
             matrix[v.id()] = Nd4j.create(buf, m, strides(m), 0, 'c', DataType.FLOAT);
         }
+        steps = new Runnable[kernels.length];
+        for (int i = 0; i < kernels.length; i++) {
+            steps[i] = kernels[i].bind(this);
+        }
+    }
+
+    /** Runs op i of the program on this arena. */
+    void run(int op) {
+        steps[op].run();
     }
 
     static long[] tensorShape(Value v) {

@@ -10,6 +10,7 @@ import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
@@ -20,12 +21,15 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.scalar.Relu6;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarDivision;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarSet;
+import org.nd4j.linalg.api.ops.impl.transforms.any.Assign;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -35,11 +39,18 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static org.layerlens.engine.exec.Steps.NOTHING;
+import static org.layerlens.engine.exec.Steps.exec;
+import static org.layerlens.engine.exec.Steps.seq;
+
 /**
  * Compiles ops into kernels over channels-last (NHWC) buffers with ND4J: 1x1 convolutions as one
  * matrix product {@code [H*W, in] x [in, out]} (no layout change needed in NHWC), depthwise and
  * other convolutions through ND4J's (oneDNN) NHWC ops, then bias, residual and activation in
- * place. The only class besides {@link Arena} that calls ND4J's compute ops.
+ * place. A kernel builds its ND4J ops once per arena, on that arena's views ({@link Kernel#bind});
+ * only what cannot be built ahead (a dilated convolution's gathered taps, hardswish in place) is
+ * built on every run. The only class besides {@link Arena} and {@link Steps} that calls ND4J's
+ * compute ops.
  */
 final class Kernels {
     private Kernels() {
@@ -52,13 +63,12 @@ final class Kernels {
         if (recomputable(op)) {
             Elementwise f = elementwise(op);
             Value in = op.inputs().get(0);
-            return arena -> f.apply(arena.matrix(in), arena.matrix(op.output()));
+            return arena -> f.bind(arena.matrix(in), arena.matrix(op.output()));
         }
         if (op instanceof Op.Add a) {
             return arena -> {
                 INDArray z = arena.matrix(a.output());
-                Nd4j.exec(new AddOp(arena.matrix(a.a()), arena.matrix(a.b()), z));
-                act(z, z, a.activation());
+                return seq(exec(new AddOp(arena.matrix(a.a()), arena.matrix(a.b()), z)), act(z, z, a.activation()));
             };
         }
         if (op instanceof Op.Mul m) {
@@ -71,16 +81,17 @@ final class Kernels {
             return pool(p);
         }
         if (op instanceof Op.GlobalAvgPool g) {
-            return arena -> arena.matrix(g.input()).mean(arena.matrix(g.output()).reshape(g.input().channels()), 0);
+            return arena -> exec(new Mean(arena.matrix(g.input()),
+                    arena.matrix(g.output()).reshape(g.input().channels()), false, 0));
         }
         if (op instanceof Op.Pad p) {
             return pad(p);
         }
         if (op instanceof Op.Reshape) {
-            return arena -> { }; // the output shares the input's buffer
+            return arena -> NOTHING; // the output shares the input's buffer
         }
         if (op instanceof Op.Softmax s) {
-            return arena -> Nd4j.exec(new SoftMax(arena.matrix(s.input()), arena.matrix(s.output()), 1));
+            return arena -> exec(new SoftMax(arena.matrix(s.input()), arena.matrix(s.output()), 1));
         }
         if (op instanceof Op.Dense d) {
             return dense(d);
@@ -94,13 +105,13 @@ final class Kernels {
     // ---------------------------------------------------------------- convolutions
 
     private static Kernel conv(Op.Conv c) {
-        INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {1, c.out()}, 'c');
+        INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {c.out()}, 'c');
         if (c.pointwise()) {
             INDArray w = Nd4j.create(transposeOi(c.weight(), c.out(), c.in()), new long[] {c.in(), c.out()}, 'c');
             return a -> {
                 INDArray z = a.matrix(c.output());
-                Nd4j.exec(new Mmul(a.matrix(c.input()), w, z, MMulTranspose.allFalse()));
-                epilogue(a, c, z, bias);
+                return seq(exec(new Mmul(a.matrix(c.input()), w, z, MMulTranspose.allFalse())),
+                        epilogue(a, c, z, bias));
             };
         }
         if (c.dilation() > 1) {
@@ -109,30 +120,23 @@ final class Kernels {
         Conv2DConfig cfg = config(c);
         // the bias goes into the convolution op itself (oneDNN adds it while writing the output:
         // one pass over the map less; 1.00 -> 0.79 ms on a 75x75x144 depthwise layer here)
-        INDArray vector = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {c.out()}, 'c');
         if (c.depthwise()) {
             INDArray w = Nd4j.create(depthwiseLayout(c), new long[] {c.kernelH(), c.kernelW(), c.in(),
                     c.out() / c.in()}, 'c');
-            return a -> {
-                INDArray z = a.tensor(c.output());
-                INDArray[] in = vector == null ? new INDArray[] {a.tensor(c.input()), w}
-                        : new INDArray[] {a.tensor(c.input()), w, vector};
-                Nd4j.exec(new DepthwiseConv2D(in, new INDArray[] {z}, cfg));
-                epilogue(a, c, a.matrix(c.output()), null);
-            };
+            return a -> seq(exec(new DepthwiseConv2D(convInputs(a, c, w, bias), new INDArray[] {a.tensor(c.output())},
+                    cfg)), epilogue(a, c, a.matrix(c.output()), null));
         }
         if (c.groups() != 1) {
             throw new IllegalArgumentException(c.path() + ": grouped convolutions (groups " + c.groups()
                     + ") other than depthwise are not supported");
         }
         INDArray w = Nd4j.create(yxio(c), new long[] {c.kernelH(), c.kernelW(), c.in(), c.out()}, 'c');
-        return a -> {
-            INDArray z = a.tensor(c.output());
-            INDArray[] in = vector == null ? new INDArray[] {a.tensor(c.input()), w}
-                    : new INDArray[] {a.tensor(c.input()), w, vector};
-            Nd4j.exec(new Conv2D(in, new INDArray[] {z}, cfg));
-            epilogue(a, c, a.matrix(c.output()), null);
-        };
+        return a -> seq(exec(new Conv2D(convInputs(a, c, w, bias), new INDArray[] {a.tensor(c.output())}, cfg)),
+                epilogue(a, c, a.matrix(c.output()), null));
+    }
+
+    private static INDArray[] convInputs(Arena a, Op.Conv c, INDArray w, INDArray bias) {
+        return bias == null ? new INDArray[] {a.tensor(c.input()), w} : new INDArray[] {a.tensor(c.input()), w, bias};
     }
 
     /**
@@ -165,47 +169,55 @@ final class Kernels {
                 taps[y * kw + x] = Nd4j.create(t, new long[] {perOut, out}, 'c');
             }
         }
-        INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {1, out}, 'c');
-        int oh = c.output().height();
-        int ow = c.output().width();
-        int d = c.dilation();
+        INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {out}, 'c');
+        // the gathered taps are made on every run (VGG16-SSD's conv6 only): a copy per tap either way
         return a -> {
             INDArray src = a.tensor(c.input());
             INDArray z = a.matrix(c.output());
-            for (int y = 0; y < kh; y++) {
-                for (int x = 0; x < kw; x++) {
-                    INDArray cols = src.get(NDArrayIndex.point(0),
-                            NDArrayIndex.interval(y * d, c.strideH(), y * d + (oh - 1) * c.strideH() + 1),
-                            NDArrayIndex.interval(x * d, c.strideW(), x * d + (ow - 1) * c.strideW() + 1),
-                            NDArrayIndex.all()).dup('c').reshape('c', (long) oh * ow, in);
-                    INDArray tap = taps[y * kw + x];
-                    boolean first = y == 0 && x == 0;
-                    if (c.depthwise()) {
-                        cols.muliRowVector(tap);
-                        if (first) {
-                            z.assign(cols);
-                        } else {
-                            z.addi(cols);
-                        }
-                    } else {
-                        Nd4j.gemm(cols, tap, z, false, false, 1.0, first ? 0.0 : 1.0);
-                    }
-                    cols.close();
-                }
-            }
-            epilogue(a, c, z, bias);
+            Runnable tail = epilogue(a, c, z, bias);
+            return () -> {
+                taps(c, taps, src, z);
+                tail.run();
+            };
         };
     }
 
-    /** Bias, fused residual, fused activation: in place on the output matrix. */
-    private static void epilogue(Arena a, Op.Conv c, INDArray z, INDArray bias) {
-        if (bias != null) {
-            z.addiRowVector(bias);
+    /** The dilated convolution's taps summed into {@code z}, before its epilogue. */
+    private static void taps(Op.Conv c, INDArray[] taps, INDArray src, INDArray z) {
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        int oh = c.output().height();
+        int ow = c.output().width();
+        int d = c.dilation();
+        int in = c.in();
+        for (int y = 0; y < kh; y++) {
+            for (int x = 0; x < kw; x++) {
+                INDArray cols = src.get(NDArrayIndex.point(0),
+                        NDArrayIndex.interval(y * d, c.strideH(), y * d + (oh - 1) * c.strideH() + 1),
+                        NDArrayIndex.interval(x * d, c.strideW(), x * d + (ow - 1) * c.strideW() + 1),
+                        NDArrayIndex.all()).dup('c').reshape('c', (long) oh * ow, in);
+                INDArray tap = taps[y * kw + x];
+                boolean first = y == 0 && x == 0;
+                if (c.depthwise()) {
+                    cols.muliRowVector(tap);
+                    if (first) {
+                        z.assign(cols);
+                    } else {
+                        z.addi(cols);
+                    }
+                } else {
+                    Nd4j.gemm(cols, tap, z, false, false, 1.0, first ? 0.0 : 1.0);
+                }
+                cols.close();
+            }
         }
-        if (c.residual() != null) {
-            z.addi(a.matrix(c.residual()));
-        }
-        act(z, z, c.activation());
+    }
+
+    /** Bias ({@code [C]}), fused residual, fused activation: in place on the output matrix. */
+    private static Runnable epilogue(Arena a, Op.Conv c, INDArray z, INDArray bias) {
+        return seq(bias == null ? null : exec(new BroadcastAddOp(z, bias, z, 1)),
+                c.residual() == null ? null : exec(new AddOp(z, a.matrix(c.residual()), z)),
+                act(z, z, c.activation()));
     }
 
     private static Conv2DConfig config(Op.Conv c) {
@@ -275,7 +287,8 @@ final class Kernels {
     /** A single-input elementwise op on {@code [rows, C]} matrices: {@code z = f(x)}, z may be x. */
     @FunctionalInterface
     interface Elementwise {
-        void apply(INDArray x, INDArray z);
+        /** The op's ND4J calls on these arrays: run every pass by a kernel, once by a recompute. */
+        Runnable bind(INDArray x, INDArray z);
     }
 
     /**
@@ -293,74 +306,69 @@ final class Kernels {
         }
         Op.Affine af = (Op.Affine) op;
         INDArray scale = Nd4j.create(af.scale(), new long[] {af.scale().length}, 'c');
-        INDArray shift = Nd4j.create(af.shift(), new long[] {1, af.shift().length}, 'c');
-        return (x, z) -> {
-            Nd4j.exec(new BroadcastMulOp(x, scale, z, 1));
-            z.addiRowVector(shift);
-            act(z, z, af.activation());
-        };
+        INDArray shift = Nd4j.create(af.shift(), new long[] {af.shift().length}, 'c');
+        return (x, z) -> seq(exec(new BroadcastMulOp(x, scale, z, 1)), exec(new BroadcastAddOp(z, shift, z, 1)),
+                act(z, z, af.activation()));
     }
 
     /** {@code z = f(x)}; in place when z is x or a view of the same buffer. */
-    static void act(INDArray x, INDArray z, Activation f) {
-        switch (f) {
-            case NONE -> {
-                if (x != z) {
-                    z.assign(x);
-                }
-            }
-            case RELU -> Nd4j.exec(new RectifiedLinear(x, z, 0.0));
-            case RELU6 -> Nd4j.exec(new Relu6(x, z));
-            case SIGMOID -> Nd4j.exec(new Sigmoid(x, z));
+    static Runnable act(INDArray x, INDArray z, Activation f) {
+        return switch (f) {
+            case NONE -> x == z ? NOTHING : exec(new Assign(x, z));
+            case RELU -> exec(new RectifiedLinear(x, z, 0.0));
+            case RELU6 -> exec(new Relu6(x, z));
+            case SIGMOID -> exec(new Sigmoid(x, z));
             case HARDSIGMOID -> hardSigmoid(x, z);
-            case HARDSWISH -> {
-                // in place (the plan may give z x's buffer through another view): x must survive hardsigmoid
-                if (x == z || x.data() == z.data()) {
-                    try (INDArray copy = x.dup()) {
-                        hardSigmoid(copy, z);
-                        z.muli(copy);
-                    }
-                } else {
-                    hardSigmoid(x, z);
-                    z.muli(x);
-                }
-            }
+            case HARDSWISH -> hardSwish(x, z);
+        };
+    }
+
+    /** {@code x * hardsigmoid(x)}. */
+    private static Runnable hardSwish(INDArray x, INDArray z) {
+        if (x != z && !x.data().sameUnderlyingData(z.data())) {
+            return seq(hardSigmoid(x, z), exec(new MulOp(z, x, z)));
         }
+        // in place (the plan may give z x's buffer through another view): x must survive
+        // hardsigmoid, in a copy made on every run (nothing of an arena's is free to hold it)
+        return () -> {
+            try (INDArray copy = x.dup()) {
+                hardSigmoid(copy, z).run();
+                z.muli(copy);
+            }
+        };
     }
 
     /** PyTorch's hardsigmoid: relu6(x + 3) / 6 (not Keras's 0.2x + 0.5). */
-    private static void hardSigmoid(INDArray x, INDArray z) {
-        Nd4j.exec(new ScalarAdd(x, null, z, 3.0));
-        Nd4j.exec(new Relu6(z, z));
-        Nd4j.exec(new ScalarMultiplication(z, null, z, 1.0 / 6.0));
+    private static Runnable hardSigmoid(INDArray x, INDArray z) {
+        return seq(exec(new ScalarAdd(x, null, z, 3.0)), exec(new Relu6(z, z)),
+                exec(new ScalarMultiplication(z, null, z, 1.0 / 6.0)));
     }
 
     private static Kernel mul(Op.Mul m) {
         boolean perChannel = m.b().elements() == m.b().channels() && m.a().elements() != m.b().elements();
-        return a -> {
-            if (perChannel) {
-                Nd4j.exec(new BroadcastMulOp(a.matrix(m.a()), a.matrix(m.b()).reshape(m.b().channels()),
-                        a.matrix(m.output()), 1));
-            } else {
-                Nd4j.exec(new MulOp(a.matrix(m.a()), a.matrix(m.b()), a.matrix(m.output())));
-            }
-        };
+        return a -> perChannel
+                ? exec(new BroadcastMulOp(a.matrix(m.a()), a.matrix(m.b()).reshape(m.b().channels()),
+                        a.matrix(m.output()), 1))
+                : exec(new MulOp(a.matrix(m.a()), a.matrix(m.b()), a.matrix(m.output())));
     }
 
     private static Kernel concat(Op.Concat c) {
         List<Value> parts = c.parts();
         return a -> {
-            INDArray z = c.lastAxis() ? a.matrix(c.output()) : a.matrix(c.output());
+            INDArray z = a.matrix(c.output());
+            Runnable[] copies = new Runnable[parts.size()];
             long off = 0;
-            for (Value p : parts) {
+            for (int i = 0; i < copies.length; i++) {
+                Value p = parts.get(i);
                 INDArray src = a.matrix(p);
                 long n = c.lastAxis() ? p.channels() : src.size(0);
                 INDArray dst = c.lastAxis()
                         ? z.get(NDArrayIndex.all(), NDArrayIndex.interval(off, off + n))
                         : z.get(NDArrayIndex.interval(off, off + n), NDArrayIndex.all());
-                dst.assign(src);
+                copies[i] = exec(new Assign(src, dst));
                 off += n;
             }
+            return seq(copies);
         };
     }
 
@@ -373,15 +381,9 @@ final class Kernels {
                 .paddingMode(symmetric ? PaddingMode.VALID : PaddingMode.SAME).isNHWC(true)
                 .type(p.max() ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG)
                 .divisor(Pooling2D.Divisor.EXCLUDE_PADDING).build();
-        return a -> {
-            INDArray x = a.tensor(p.input());
-            INDArray z = a.tensor(p.output());
-            if (p.max()) {
-                Nd4j.exec(new MaxPooling2D(x, z, cfg));
-            } else {
-                Nd4j.exec(new AvgPooling2D(x, z, cfg));
-            }
-        };
+        return a -> p.max()
+                ? exec(new MaxPooling2D(a.tensor(p.input()), a.tensor(p.output()), cfg))
+                : exec(new AvgPooling2D(a.tensor(p.input()), a.tensor(p.output()), cfg));
     }
 
     private static Kernel pad(Op.Pad p) {
@@ -389,9 +391,9 @@ final class Kernels {
         Value in = p.input();
         return a -> {
             INDArray z = a.tensor(p.output());
-            z.assign(p.value());
-            z.get(NDArrayIndex.all(), NDArrayIndex.interval(q.top(), q.top() + in.height()),
-                    NDArrayIndex.interval(q.left(), q.left() + in.width()), NDArrayIndex.all()).assign(a.tensor(in));
+            INDArray inside = z.get(NDArrayIndex.all(), NDArrayIndex.interval(q.top(), q.top() + in.height()),
+                    NDArrayIndex.interval(q.left(), q.left() + in.width()), NDArrayIndex.all());
+            return seq(exec(new ScalarSet(z, null, z, p.value())), exec(new Assign(a.tensor(in), inside)));
         };
     }
 
@@ -401,11 +403,9 @@ final class Kernels {
         double hi = q.qmax() - q.zeroPoint();
         return a -> {
             INDArray z = a.matrix(q.output());
-            Nd4j.exec(new ScalarDivision(a.matrix(q.input()), null, z, q.scale()));
-            Nd4j.exec(new Rint(z, z));
-            Nd4j.exec(new ScalarMax(z, null, z, lo));
-            Nd4j.exec(new ScalarMin(z, null, z, hi));
-            Nd4j.exec(new ScalarMultiplication(z, null, z, q.scale()));
+            return seq(exec(new ScalarDivision(a.matrix(q.input()), null, z, q.scale())), exec(new Rint(z, z)),
+                    exec(new ScalarMax(z, null, z, lo)), exec(new ScalarMin(z, null, z, hi)),
+                    exec(new ScalarMultiplication(z, null, z, q.scale())));
         };
     }
 
@@ -413,14 +413,11 @@ final class Kernels {
         int in = d.input().channels();
         int out = d.output().channels();
         INDArray w = Nd4j.create(transposeOi(d.weight(), out, in), new long[] {in, out}, 'c');
-        INDArray bias = d.bias() == null ? null : Nd4j.create(d.bias(), new long[] {1, out}, 'c');
+        INDArray bias = d.bias() == null ? null : Nd4j.create(d.bias(), new long[] {out}, 'c');
         return a -> {
             INDArray z = a.matrix(d.output());
-            Nd4j.exec(new Mmul(a.matrix(d.input()), w, z, MMulTranspose.allFalse()));
-            if (bias != null) {
-                z.addiRowVector(bias);
-            }
-            act(z, z, d.activation());
+            return seq(exec(new Mmul(a.matrix(d.input()), w, z, MMulTranspose.allFalse())),
+                    bias == null ? null : exec(new BroadcastAddOp(z, bias, z, 1)), act(z, z, d.activation()));
         };
     }
 

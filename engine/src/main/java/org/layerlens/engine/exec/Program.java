@@ -16,7 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A graph compiled for one mode: its ops as kernels (weights converted once), the buffer plan,
  * and when each module's output is ready. Immutable and shared by every run on every thread; the
- * mutable part of a run is an {@link Arena}, taken from the program's pool and given back.
+ * mutable part of a run is an {@link Arena} (buffers and the kernels bound to them), taken from
+ * the program's pool and given back. A cancelled run stops between two ops; its arena goes back
+ * to the pool as it is, since the next run writes every buffer anew before reading it and the
+ * bound ops hold nothing from one run to the next.
  */
 final class Program implements AutoCloseable {
     /** Receives each module's output as soon as it exists (children before parents). */
@@ -99,7 +102,7 @@ final class Program implements AutoCloseable {
 
     Arena acquire() {
         Arena a = idle.pollFirst();
-        return a != null ? a : new Arena(plan, values);
+        return a != null ? a : new Arena(plan, values, kernels);
     }
 
     void release(Arena a) {
@@ -121,7 +124,7 @@ final class Program implements AutoCloseable {
                 throw new CancelledException();
             }
             long t0 = System.nanoTime();
-            kernels[i].run(arena);
+            arena.run(i);
             if (listener != null) {
                 nanos[i] = System.nanoTime() - t0;
                 fire(i + 1, listener, nanos);
@@ -184,7 +187,7 @@ final class Program implements AutoCloseable {
         INDArray x = inKept ? a.matrix(in) : materialize(a, in);
         INDArray z = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
                 Arena.matrixShape(v), 'c');
-        recomputeFn.get(v.id()).apply(x, z);
+        recomputeFn.get(v.id()).bind(x, z).run();
         if (!inKept) {
             x.close();
         }

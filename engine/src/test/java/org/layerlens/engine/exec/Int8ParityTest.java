@@ -94,7 +94,7 @@ class Int8ParityTest {
                         a.write(in, TestData.nchwToHwc(Npy.read(refs.resolve(p + ".npy"))));
                     }
                 }
-                Kernels.of(op).run(a);
+                Kernels.of(op).bind(a).run();
                 if (!(op instanceof Op.FakeQuant fq)) {
                     continue;
                 }

@@ -1,0 +1,51 @@
+package org.layerlens.engine.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * ND4J op objects built once, with their input and output arrays, and executed on every pass.
+ * Building one costs far more than running a small one (a relu6 measured here: 10.5 µs built and
+ * run, 0.87 µs run again; {@code addiRowVector} 11.9 µs), and a fast pass makes some 250 ND4J calls.
+ */
+final class Steps {
+    /** A step that does nothing (an activation of NONE in place). */
+    static final Runnable NOTHING = () -> { };
+
+    private Steps() {
+    }
+
+    static Runnable exec(Op op) {
+        return () -> Nd4j.exec(op);
+    }
+
+    static Runnable exec(CustomOp op) {
+        return () -> Nd4j.exec(op);
+    }
+
+    /** The given steps in order, nulls and {@link #NOTHING} left out. */
+    static Runnable seq(Runnable... steps) {
+        List<Runnable> l = new ArrayList<>(steps.length);
+        for (Runnable s : steps) {
+            if (s != null && s != NOTHING) {
+                l.add(s);
+            }
+        }
+        if (l.isEmpty()) {
+            return NOTHING;
+        }
+        if (l.size() == 1) {
+            return l.get(0);
+        }
+        Runnable[] all = l.toArray(new Runnable[0]);
+        return () -> {
+            for (Runnable s : all) {
+                s.run();
+            }
+        };
+    }
+}
