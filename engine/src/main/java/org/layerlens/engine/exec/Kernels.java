@@ -56,7 +56,31 @@ final class Kernels {
     private Kernels() {
     }
 
+    /**
+     * Below both of these an op runs on one OpenMP thread: forking and joining a parallel region
+     * costs microseconds on an idle machine and a scheduler slice (~0.9 ms measured here) on a
+     * busy one, while an op this small takes tens of microseconds on one thread (an SSD's extra
+     * layers and heads on 5x5 .. 1x1 maps). Elementwise work is counted apart from multiply-adds:
+     * a memory-bound pass over 2^19 floats still gains from a second thread.
+     */
+    static final long SMALL_MACS = 1L << 19;
+    static final long SMALL_ELEMENTS = 1L << 15;
+
     static Kernel of(Op op) {
+        Kernel k = kernel(op);
+        return small(op) ? arena -> Steps.onOneThread(k.bind(arena)) : k;
+    }
+
+    /** Whether an op is too small to share among threads (elements read and written, multiply-adds). */
+    static boolean small(Op op) {
+        long elements = op.output().elements();
+        for (Value v : op.inputs()) {
+            elements += v.elements();
+        }
+        return op.macs() < SMALL_MACS && elements < SMALL_ELEMENTS;
+    }
+
+    private static Kernel kernel(Op op) {
         if (op instanceof Op.Conv c) {
             return conv(c);
         }

@@ -55,6 +55,15 @@ public final class Nd4jRuntime {
     }
 
     /**
+     * OpenMP's thread count belongs to each thread ({@link #apply} sets the caller's only): a pass
+     * sets its own thread's before its first op, so that passes on worker threads use the chosen
+     * count, not OpenMP's default of every logical CPU.
+     */
+    static void applyToCallingThread() {
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    }
+
+    /**
      * libnd4j has three thread pools: its own (maxThreads), OpenMP regions in some ops, and
      * OpenBLAS. All three are set: OpenMP left at its default spins a thread per core, which on
      * a loaded machine stalled each op for milliseconds.

@@ -115,6 +115,7 @@ final class Program implements AutoCloseable {
 
     /** Runs every op on {@code arena}, whose input is already written; stops at a module boundary if cancelled. */
     void run(Arena arena, Listener listener, BooleanSupplier cancelled) {
+        Nd4jRuntime.applyToCallingThread();
         long[] nanos = listener == null ? null : new long[kernels.length];
         if (listener != null) {
             fire(0, listener, nanos);

@@ -6,6 +6,8 @@ import java.util.List;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * ND4J op objects built once, with their input and output arrays, and executed on every pass.
@@ -25,6 +27,26 @@ final class Steps {
 
     static Runnable exec(CustomOp op) {
         return () -> Nd4j.exec(op);
+    }
+
+    /**
+     * A step run with the calling thread's OpenMP team limited to one thread, then set back to
+     * the engine's count. The limit is the calling thread's own (OpenMP's nthreads-var belongs to
+     * a thread), so passes running at the same time on other threads keep theirs.
+     */
+    static Runnable onOneThread(Runnable step) {
+        if (step == NOTHING) {
+            return step;
+        }
+        NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        return () -> {
+            ops.setOmpNumThreads(1);
+            try {
+                step.run();
+            } finally {
+                ops.setOmpNumThreads(Nd4jRuntime.threads());
+            }
+        };
     }
 
     /** The given steps in order, nulls and {@link #NOTHING} left out. */

@@ -16,6 +16,7 @@ import org.layerlens.engine.graph.Padding;
 import org.layerlens.engine.graph.Tracer;
 import org.layerlens.engine.graph.Value;
 import org.layerlens.engine.nn.MaxPool2d;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The kernels the pytorch-ssd backbones need, each against a plain double-precision loop written
@@ -168,6 +169,45 @@ class KernelsTest {
         assertArrayEquals(new int[] {outSize(size, k, stride, pad, ceil), outSize(size, k, stride, pad, ceil), c},
                 y.dims());
         check(t.finish(), x, want, 0);
+    }
+
+    /**
+     * A small op runs with the calling thread's OpenMP team cut to one thread and gives it back;
+     * a pass on a thread that never set OpenMP's count (a worker) uses the engine's count, not
+     * OpenMP's default: after a pass on a new thread, that thread's limit is the engine's count.
+     */
+    @ParameterizedTest
+    @CsvSource({"3, true", "64, false"})
+    void passesRunOnTheEnginesThreadCount(int size, boolean small) throws Exception {
+        Tracer t = new Tracer();
+        Value v = t.input(size, size, 16);
+        t.output("out", t.act(v, Activation.RELU6));
+        Graph g = t.finish();
+        assertEquals(small, Kernels.small(g.ops().get(0)));
+        int before = Nd4jRuntime.threads();
+        var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        float[] x = random(size * size * 16, 4);
+        try (Executor ex = new Executor(g)) {
+            ex.fast(x, null); // starts ND4J
+            int threads = ops.ompGetMaxThreads() == 3 ? 5 : 3;
+            Nd4jRuntime.setThreads(threads);
+            int[] seen = new int[2];
+            float[][] out = new float[1][];
+            Thread worker = new Thread(() -> {
+                seen[0] = ops.ompGetMaxThreads();
+                out[0] = ex.fast(x, null).get("out");
+                seen[1] = ops.ompGetMaxThreads();
+            });
+            worker.start();
+            worker.join();
+            assertTrue(seen[0] != threads, "OpenMP's default on a new thread is not the engine's count");
+            assertEquals(threads, seen[1]);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Math.min(6, Math.max(0, x[i])), out[0][i], 0f);
+            }
+        } finally {
+            Nd4jRuntime.setThreads(before);
+        }
     }
 
     @Test
