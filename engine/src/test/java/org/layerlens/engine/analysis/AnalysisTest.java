@@ -58,6 +58,45 @@ class AnalysisTest {
         assertTrue(LayerMetrics.of(new float[] {1}, new float[] {Float.NaN}).diverges(1));
     }
 
+    /** The figures against a plain sum in double written here, on random tensors of several lengths, and a NaN among them. */
+    @Test
+    void metricsEqualAPlainSum() {
+        Random r = new Random(11);
+        for (int n : new int[] {0, 1, 3, 4, 7, 1000, 1001, 1002, 1003}) {
+            float[] a = new float[n];
+            float[] b = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (float) (r.nextGaussian() * 3);
+                b[i] = a[i] + (float) (r.nextGaussian() * 0.01);
+            }
+            double maxDiff = 0, sum = 0, maxA = 0, dot = 0, aa = 0, bb = 0, noise = 0;
+            for (int i = 0; i < n; i++) {
+                double d = Math.abs((double) a[i] - b[i]);
+                maxDiff = Math.max(maxDiff, d);
+                sum += d;
+                maxA = Math.max(maxA, Math.abs(a[i]));
+                dot += (double) a[i] * b[i];
+                aa += (double) a[i] * a[i];
+                bb += (double) b[i] * b[i];
+                noise += d * d;
+            }
+            LayerMetrics m = LayerMetrics.of(a, b);
+            assertEquals(maxDiff, m.maxAbs(), 0, "n " + n);
+            assertEquals(n == 0 ? 0 : sum / n, m.meanAbs(), 1e-12, "n " + n);
+            assertEquals(maxDiff / Math.max(1, maxA), m.relErr(), 0, "n " + n);
+            if (n > 0) {
+                assertEquals(dot / Math.sqrt(aa * bb), m.cosine(), 1e-12, "n " + n);
+                assertEquals(10 * Math.log10(aa / noise), m.sqnrDb(), 1e-9, "n " + n);
+            }
+        }
+        float[] a = {1, 2, 3, 4, 5, 6, 7, 8};
+        float[] b = a.clone();
+        b[5] = Float.NaN;
+        LayerMetrics broken = LayerMetrics.of(a, b);
+        assertTrue(Double.isNaN(broken.maxAbs()));
+        assertTrue(broken.diverges(1));
+    }
+
     @Test
     void tailSketchQuantilesAreWithinItsStatedErrorOfTheOrderStatistic() {
         Random r = new Random(5);
