@@ -40,6 +40,7 @@ import org.layerlens.viewer.RecentFiles;
 import org.layerlens.viewer.RunResult;
 import org.layerlens.viewer.jobs.Jobs;
 import org.layerlens.viewer.pane.FilePicker;
+import org.layerlens.engine.TestImages;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;

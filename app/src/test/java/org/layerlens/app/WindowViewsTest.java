@@ -40,6 +40,7 @@ import org.layerlens.viewer.InspectorViewModel;
 import org.layerlens.viewer.LayerViewModel;
 import org.layerlens.viewer.pane.DetectionBoxes;
 import org.layerlens.viewer.pane.ImageGeometry;
+import org.layerlens.engine.TestImages;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
+import org.layerlens.engine.TestImages;
 
 /**
  * The window's view model without a window: real engine, real files, a plain thread as the UI

@@ -1,4 +1,4 @@
-package org.layerlens.viewer;
+package org.layerlens.engine;
 
 import java.nio.file.Path;
 
@@ -14,13 +14,16 @@ import org.opencv.imgproc.Imgproc;
 import org.opencv.videoio.VideoWriter;
 import org.opencv.videoio.Videoio;
 
-/** Pictures and videos the tests write with OpenCV itself, into their temporary folders. */
-final class TestImages {
+/**
+ * Pictures and videos the tests write with OpenCV itself, into their temporary folders (the
+ * viewer's and the app's tests use them through this module's test jar).
+ */
+public final class TestImages {
     private TestImages() {
     }
 
     /** A smooth photo-like JPEG of {@code w x h} (random colours, enlarged), with a few shapes. */
-    static Path photo(Path file, int w, int h) {
+    public static Path photo(Path file, int w, int h) {
         OpenCv.load();
         Mat small = new Mat(6, 8, CvType.CV_8UC3);
         Core.randu(small, 0, 255);
@@ -40,7 +43,7 @@ final class TestImages {
      * A Motion-JPEG .avi (the one container this OpenCV build reads) of {@code frames} 320x240
      * frames at {@code fps}: the sample image sliding from left to right.
      */
-    static Path video(Path file, Path image, int frames, double fps) {
+    public static Path video(Path file, Path image, int frames, double fps) {
         OpenCv.load();
         Mat src = Imgcodecs.imread(image.toString());
         Mat face = new Mat();
