@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.layerlens.engine.ShapeTrail;
+import org.layerlens.engine.TestData;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.DetectorOutput;
 import org.layerlens.engine.api.Inspection;
@@ -133,8 +134,8 @@ class ObjectsV2ParityTest {
             }
             for (DetectorOutput out : List.of(fast, inspected)) {
                 String pass = out == fast ? "fast" : "inspect";
-                double rb = ratio(concat(out, "reg"), boxes, dir.getFileName() + " " + pass + " box encodings");
-                double rs = ratio(concat(out, "cls"), scores, dir.getFileName() + " " + pass + " class predictions");
+                double rb = TestData.parityRatio(concat(out, "reg"), boxes, dir.getFileName() + " " + pass + " box encodings");
+                double rs = TestData.parityRatio(concat(out, "cls"), scores, dir.getFileName() + " " + pass + " class predictions");
                 // absolute differences, printed: LiteRT and the NumPy interpreter themselves differ by up to
                 // 1.8e-4 on chair.png's box encodings (|values| up to 80), so the bound is the relative one
                 double ab = maxDiff(concat(out, "reg"), boxes);
@@ -195,7 +196,7 @@ class ObjectsV2ParityTest {
                         file = s.filter(p -> p.getFileName().toString().startsWith(tensor + "-")).findFirst().orElseThrow();
                     }
                     LayerData ours = ins.layer(m.path());
-                    double r = ratio(ours.values, Npy.read(file).data(), dir.getFileName() + " " + m.path());
+                    double r = TestData.parityRatio(ours.values, Npy.read(file).data(), dir.getFileName() + " " + m.path());
                     if (r > worst) {
                         worst = r;
                         worstName = m.path();
@@ -236,18 +237,5 @@ class ObjectsV2ParityTest {
 
     static double clip(double v, int size) {
         return Math.max(0, Math.min(size, v));
-    }
-
-    static double ratio(float[] ours, float[] ref, String what) {
-        assertEquals(ref.length, ours.length, what);
-        double maxRef = 0;
-        double maxDiff = 0;
-        for (int i = 0; i < ref.length; i++) {
-            maxRef = Math.max(maxRef, Math.abs(ref[i]));
-            maxDiff = Math.max(maxDiff, Math.abs(ours[i] - ref[i]));
-        }
-        double r = maxDiff / (1e-4 * Math.max(1, maxRef));
-        assertTrue(r <= 1, what + ": differs by " + maxDiff + " (max |ref| " + maxRef + ")");
-        return r;
     }
 }

@@ -1,5 +1,8 @@
 package org.layerlens.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -76,5 +79,22 @@ public final class TestData {
             }
         }
         return out;
+    }
+
+    /**
+     * The project's parity measure: {@code max|ours - ref|} as a share of the tolerance
+     * {@code 1e-4 * max(1, max|ref|)}; fails when it is over 1 (or the lengths differ).
+     */
+    public static double parityRatio(float[] ours, float[] ref, String what) {
+        assertEquals(ref.length, ours.length, what);
+        double maxRef = 0;
+        double maxDiff = 0;
+        for (int i = 0; i < ref.length; i++) {
+            maxRef = Math.max(maxRef, Math.abs(ref[i]));
+            maxDiff = Math.max(maxDiff, Math.abs(ours[i] - ref[i]));
+        }
+        double r = maxDiff / (1e-4 * Math.max(1, maxRef));
+        assertTrue(r <= 1, what + ": differs by " + maxDiff + " (max |ref| " + maxRef + ")");
+        return r;
     }
 }

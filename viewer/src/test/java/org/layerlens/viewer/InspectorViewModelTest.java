@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.engine.TestImages;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
-import org.layerlens.engine.TestImages;
 
 /**
  * The window's view model without a window: real engine, real files, a plain thread as the UI

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.layerlens.engine.api.Model;
 import org.layerlens.engine.TestImages;
+import org.layerlens.engine.api.Model;
 
 /** Videos the test writes with OpenCV's VideoWriter, played through the real engine. */
 class VideoViewModelTest {

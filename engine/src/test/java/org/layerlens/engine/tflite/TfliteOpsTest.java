@@ -77,16 +77,7 @@ class TfliteOpsTest {
                 }
                 double worst = 0;
                 for (float[] got : new float[][] {inspect, fast}) {
-                    assertEquals(want.data().length, got.length, title + ": output size");
-                    double maxRef = 0;
-                    double maxDiff = 0;
-                    for (int i = 0; i < got.length; i++) {
-                        maxRef = Math.max(maxRef, Math.abs(want.data()[i]));
-                        maxDiff = Math.max(maxDiff, Math.abs(got[i] - want.data()[i]));
-                    }
-                    double ratio = maxDiff / (1e-4 * Math.max(1, maxRef));
-                    assertTrue(ratio <= 1, title + ": differs by " + maxDiff + " (max |ref| " + maxRef + ")");
-                    worst = Math.max(worst, ratio);
+                    worst = Math.max(worst, TestData.parityRatio(got, want.data(), title));
                 }
                 lines.add(String.format("  %-62s %.4f", title, worst));
             }

@@ -95,30 +95,17 @@ class TinySsdTest {
                 }
                 LayerData ours = ins.layer(net.pathOf(tensor));
                 float[] ref = Npy.read(dir.resolve(tensor + ".npy")).data();
-                worst = Math.max(worst, ratio(ours.values, ref, net.pathOf(tensor)));
+                worst = Math.max(worst, TestData.parityRatio(ours.values, ref, net.pathOf(tensor)));
                 compared++;
             }
             DetectorOutput fast = model.detect(image);
             for (int i = 0; i < 6; i++) {
                 for (String k : new String[] {"cls." + i, "reg." + i}) {
-                    ratio(fast.raw().get(k), ins.output().raw().get(k), "fast " + k);
+                    TestData.parityRatio(fast.raw().get(k), ins.output().raw().get(k), "fast " + k);
                 }
             }
         }
         System.out.printf("tiny-ssd: %d tensors within 1e-4*max(1,|ref|), worst %.3f of it%n", compared, worst);
         assertEquals(26, compared); // 4 backbone ops, 5 extras of 2 convolutions, 6 heads of 2
-    }
-
-    static double ratio(float[] ours, float[] ref, String what) {
-        assertEquals(ref.length, ours.length, what);
-        double maxRef = 0;
-        double maxDiff = 0;
-        for (int i = 0; i < ref.length; i++) {
-            maxRef = Math.max(maxRef, Math.abs(ref[i]));
-            maxDiff = Math.max(maxDiff, Math.abs(ours[i] - ref[i]));
-        }
-        double r = maxDiff / (1e-4 * Math.max(1, maxRef));
-        assertTrue(r <= 1, what + ": differs by " + maxDiff + " (max |ref| " + maxRef + ")");
-        return r;
     }
 }
