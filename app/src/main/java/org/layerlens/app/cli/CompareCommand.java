@@ -113,7 +113,7 @@ final class CompareCommand implements Command {
         LoadedImage ib = withImage == null ? ia : Images.read(Paths.get(withImage));
         Comparison r;
         LayerData diff = null;
-        try (Inspection xa = ma.inspect(ia, null, null); Inspection xb = mb.inspect(ib, null, null)) {
+        try (Inspection xa = ma.inspectAll(ia, null, null); Inspection xb = mb.inspectAll(ib, null, null)) {
             r = Comparer.of(xa, xb, ma.name(), mb.name(), a.get("image"), withImage, opt, null);
             String worst = r.firstDivergent() != null ? r.firstDivergent() : null;
             if (a.get("diff-out") != null && worst != null) {

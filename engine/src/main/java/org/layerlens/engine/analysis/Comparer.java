@@ -53,9 +53,9 @@ public final class Comparer {
     public static Comparison models(Model a, Model b, LoadedImage img, Options o, Progress progress,
                                     BooleanSupplier cancelled) {
         progress.update(0, 3, "inspecting " + a.name());
-        try (Inspection ia = a.inspect(img, null, cancelled)) {
+        try (Inspection ia = a.inspectAll(img, null, cancelled)) {
             progress.update(1, 3, "inspecting " + b.name());
-            try (Inspection ib = b.inspect(img, null, cancelled)) {
+            try (Inspection ib = b.inspectAll(img, null, cancelled)) {
                 progress.update(2, 3, "comparing");
                 return of(ia, ib, a.name(), b.name(), img.name(), null, o, cancelled);
             }
@@ -66,9 +66,9 @@ public final class Comparer {
     public static Comparison images(Model m, LoadedImage a, LoadedImage b, Options o, Progress progress,
                                     BooleanSupplier cancelled) {
         progress.update(0, 3, "inspecting " + a.name());
-        try (Inspection ia = m.inspect(a, null, cancelled)) {
+        try (Inspection ia = m.inspectAll(a, null, cancelled)) {
             progress.update(1, 3, "inspecting " + b.name());
-            try (Inspection ib = m.inspect(b, null, cancelled)) {
+            try (Inspection ib = m.inspectAll(b, null, cancelled)) {
                 progress.update(2, 3, "comparing");
                 return of(ia, ib, m.name(), m.name(), a.name(), b.name(), o, cancelled);
             }
@@ -82,28 +82,23 @@ public final class Comparer {
         Model mb = b.model();
         Set<String> folded = new HashSet<>(ma.notComparable());
         folded.addAll(mb.notComparable());
-        List<ModuleComparison> modules = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         List<String> onlyInA = new ArrayList<>();
         List<String> onlyInB = new ArrayList<>();
         // modules that are one value (a Sequential and its last child) are measured once
-        Map<Long, LayerMetrics> byValues = new HashMap<>();
-        String first = null;
-        float[] bufA = new float[a.largestOutput()];
-        float[] bufB = new float[b.largestOutput()];
+        Map<Long, Integer> pairOf = new HashMap<>();
+        List<String> pairPaths = new ArrayList<>();
         Set<String> paths = new LinkedHashSet<>(a.events().keySet());
         paths.addAll(b.events().keySet());
         for (String path : paths) {
-            if (cancelled != null && cancelled.getAsBoolean()) {
-                throw new CancelledException();
-            }
             ModuleEvent ea = a.event(path);
             ModuleEvent eb = b.event(path);
             if (folded.contains(path)) {
                 String side = ma.notComparable().contains(path) ? "A" : "B";
                 ModuleEvent e = ea != null ? ea : eb;
-                modules.add(new ModuleComparison(path, e.type(), e.outputShape(), false,
+                rows.add(Row.fixed(new ModuleComparison(path, e.type(), e.outputShape(), false,
                         "no counterpart in " + side + ": folded into a fused operation there",
-                        null));
+                        null)));
                 continue;
             }
             if (ea == null || eb == null) {
@@ -111,31 +106,34 @@ public final class Comparer {
                 continue;
             }
             if (o.mirrorB() && ea.outputShape().length != 3) {
-                modules.add(new ModuleComparison(path, ea.type(), ea.outputShape(), false,
-                        "flattened output: no width to mirror back", null));
+                rows.add(Row.fixed(new ModuleComparison(path, ea.type(), ea.outputShape(), false,
+                        "flattened output: no width to mirror back", null)));
                 continue;
             }
             if (!Arrays.equals(ea.outputShape(), eb.outputShape())) {
-                modules.add(new ModuleComparison(path, ea.type(), ea.outputShape(), false, "shape "
+                rows.add(Row.fixed(new ModuleComparison(path, ea.type(), ea.outputShape(), false, "shape "
                         + Arrays.toString(ea.outputShape()) + " in A, " + Arrays.toString(eb.outputShape()) + " in B",
-                        null));
+                        null)));
                 continue;
             }
             long key = ((long) valueId(ma, path) << 32) | (valueId(mb, path) & 0xffffffffL);
-            LayerMetrics m = byValues.get(key);
-            if (m == null) {
-                int n = a.readInto(path, bufA);
-                b.readInto(path, bufB);
-                if (o.mirrorB()) {
-                    int[] s = eb.outputShape();
-                    Mirror.flipWidth(bufB, s[1], s[2], s[0]);
-                }
-                m = LayerMetrics.of(bufA, bufB, n);
-                byValues.put(key, m);
+            rows.add(new Row(path, ea, null, pairOf.computeIfAbsent(key, k -> {
+                pairPaths.add(path);
+                return pairPaths.size() - 1;
+            })));
+        }
+        LayerMetrics[] measured = PairMeasure.all(a, b, pairPaths, o.mirrorB(), cancelled);
+        List<ModuleComparison> modules = new ArrayList<>(rows.size());
+        String first = null;
+        for (Row r : rows) {
+            if (r.fixed() != null) {
+                modules.add(r.fixed());
+                continue;
             }
-            modules.add(new ModuleComparison(path, ea.type(), ea.outputShape(), true, null, m));
+            LayerMetrics m = measured[r.pair()];
+            modules.add(new ModuleComparison(r.path(), r.event().type(), r.event().outputShape(), true, null, m));
             if (first == null && m.diverges(o.tolerance())) {
-                first = path;
+                first = r.path();
             }
         }
         List<Detection> da = a.output().detections(o.scoreThreshold());
@@ -146,6 +144,13 @@ public final class Comparer {
         }
         return new Comparison(nameA, nameB, image, imageB, o.tolerance(), List.copyOf(modules), first,
                 List.copyOf(onlyInA), List.copyOf(onlyInB), da, db, DetectionMatcher.pair(da, db, o.matchIou()));
+    }
+
+    /** One module in the report: compared already ({@code fixed}: not comparable), or measured as value pair {@code pair}. */
+    private record Row(String path, ModuleEvent event, ModuleComparison fixed, int pair) {
+        static Row fixed(ModuleComparison c) {
+            return new Row(c.path(), null, c, -1);
+        }
     }
 
     private static int valueId(Model m, String path) {

@@ -100,7 +100,7 @@ public final class Statistics {
                             progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
                             continue;
                         }
-                        try (Inspection ins = m.inspect(img, null, stop)) {
+                        try (Inspection ins = m.inspectAll(img, null, stop)) {
                             if (values.length < ins.largestOutput()) {
                                 values = new float[ins.largestOutput()];
                             }

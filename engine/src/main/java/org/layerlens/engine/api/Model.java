@@ -15,6 +15,7 @@ import org.layerlens.engine.arch.ArchitectureSpec;
 import org.layerlens.engine.arch.Architectures;
 import org.layerlens.engine.exec.Activations;
 import org.layerlens.engine.exec.Executor;
+import org.layerlens.engine.exec.Mode;
 import org.layerlens.engine.graph.Graph;
 import org.layerlens.engine.graph.ReceptiveField;
 import org.layerlens.engine.image.LoadedImage;
@@ -277,9 +278,23 @@ public final class Model {
     }
 
     public Inspection inspectInput(float[] input, LoadedImage img, ModuleObserver observer, BooleanSupplier cancelled) {
+        return inspect(Mode.INSPECT, input, img, observer, cancelled);
+    }
+
+    /**
+     * An inspect pass for analyses that read every module's output (compare, stats): the same
+     * figures as {@link #inspect}, every value held in memory of its own so that none is
+     * computed a second time when read (about twice the native memory of an inspect pass).
+     */
+    public Inspection inspectAll(LoadedImage img, ModuleObserver observer, BooleanSupplier cancelled) {
+        return inspect(Mode.INSPECT_ALL, input(img), img, observer, cancelled);
+    }
+
+    private Inspection inspect(Mode mode, float[] input, LoadedImage img, ModuleObserver observer,
+                               BooleanSupplier cancelled) {
         LinkedHashMap<String, ModuleEvent> events = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        Activations act = executor.inspect(input, (run, nanos) -> {
+        Activations act = executor.inspect(mode, input, (run, nanos) -> {
             ModuleEvent e = new ModuleEvent(run.path(), run.type(), run.input().chw(), run.output().chw(), nanos);
             events.put(run.path(), e);
             if (observer != null) {

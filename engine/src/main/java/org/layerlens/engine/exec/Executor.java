@@ -1,5 +1,6 @@
 package org.layerlens.engine.exec;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -20,8 +21,8 @@ public final class Executor implements AutoCloseable {
     }
 
     private final Graph traced;
-    private volatile Program fast;
-    private volatile Program inspect;
+    /** Each mode's program, compiled on first use. */
+    private final Map<Mode, Program> programs = new EnumMap<>(Mode.class);
 
     public Executor(Graph traced) {
         this.traced = traced;
@@ -31,21 +32,12 @@ public final class Executor implements AutoCloseable {
         return traced;
     }
 
-    private Program program(Mode mode) {
-        Program p = mode == Mode.FAST ? fast : inspect;
+    private synchronized Program program(Mode mode) {
+        Program p = programs.get(mode);
         if (p == null) {
-            synchronized (this) {
-                p = mode == Mode.FAST ? fast : inspect;
-                if (p == null) {
-                    Nd4jRuntime.init();
-                    p = new Program(traced, mode);
-                    if (mode == Mode.FAST) {
-                        fast = p;
-                    } else {
-                        inspect = p;
-                    }
-                }
-            }
+            Nd4jRuntime.init();
+            p = new Program(traced, mode);
+            programs.put(mode, p);
         }
         return p;
     }
@@ -68,9 +60,17 @@ public final class Executor implements AutoCloseable {
         }
     }
 
-    /** An inspect pass: every value kept until the returned activations are closed. */
+    /** An inspect pass: every module's output readable until the returned activations are closed. */
     public Activations inspect(float[] input, ModuleListener listener, BooleanSupplier cancelled) {
-        Program p = program(Mode.INSPECT);
+        return inspect(Mode.INSPECT, input, listener, cancelled);
+    }
+
+    /** An inspect pass of {@link Mode#INSPECT} or {@link Mode#INSPECT_ALL}. */
+    public Activations inspect(Mode mode, float[] input, ModuleListener listener, BooleanSupplier cancelled) {
+        if (!mode.inspects()) {
+            throw new IllegalArgumentException(mode + " keeps no module's output");
+        }
+        Program p = program(mode);
         Arena a = p.acquire();
         try {
             a.write(traced.input(), input);
@@ -97,11 +97,9 @@ public final class Executor implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (fast != null) {
-            fast.close();
+        for (Program p : programs.values()) {
+            p.close();
         }
-        if (inspect != null) {
-            inspect.close();
-        }
+        programs.clear();
     }
 }

@@ -16,6 +16,7 @@ import org.layerlens.engine.graph.Value;
  * Inspect: every value is kept in a buffer of its own, except the outputs of cheap elementwise
  * ops ({@link Kernels#recomputable}), which are computed again from their kept input when asked
  * for: they would double the memory a pass writes, and writing it costs more than computing it.
+ * Inspect-all: every value in a buffer of its own (analyses read them all).
  */
 record Plan(int[] slotOf, long[] slotSizes, boolean[] kept) {
 
@@ -26,10 +27,10 @@ record Plan(int[] slotOf, long[] slotSizes, boolean[] kept) {
         List<Integer> until = new ArrayList<>();
         int[] lastUse = lastUses(g);
         boolean[] kept = new boolean[g.valueCount()];
-        kept[g.input().id()] = mode == Mode.INSPECT;
+        kept[g.input().id()] = mode.inspects();
         slotOf[g.input().id()] = 0;
         sizes.add(g.input().elements());
-        until.add(mode == Mode.INSPECT ? Integer.MAX_VALUE : lastUse[g.input().id()]);
+        until.add(mode.inspects() ? Integer.MAX_VALUE : lastUse[g.input().id()]);
         List<Op> ops = g.ops();
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
@@ -40,7 +41,7 @@ record Plan(int[] slotOf, long[] slotSizes, boolean[] kept) {
                 s = slotOf[r.input().id()];
                 until.set(s, Math.max(until.get(s), need));
                 kept[out.id()] = kept[r.input().id()];
-            } else if (mode == Mode.INSPECT && !Kernels.recomputable(op)) {
+            } else if (mode == Mode.INSPECT_ALL || mode == Mode.INSPECT && !Kernels.recomputable(op)) {
                 s = sizes.size();
                 sizes.add(out.elements());
                 until.add(Integer.MAX_VALUE);

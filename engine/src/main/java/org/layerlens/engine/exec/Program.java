@@ -69,7 +69,7 @@ final class Program implements AutoCloseable {
         for (int i = 0; i <= kernels.length; i++) {
             ready.add(new ArrayList<>());
         }
-        if (mode == Mode.INSPECT) {
+        if (mode.inspects()) {
             for (Graph.ModuleRun m : g.modules()) {
                 int p = g.producerOf(m.output());
                 if (values[m.output().id()] != null) {
@@ -179,6 +179,7 @@ final class Program implements AutoCloseable {
 
     /** A fresh [rows, C] array holding a value the plan did not keep (the caller closes it). */
     private INDArray materialize(Arena a, Value v) {
+        Nd4jRuntime.applyToCallingThread(); // readers may be threads that never ran a pass
         Op op = recompute.get(v.id());
         if (op == null) {
             throw new IllegalStateException(v + " was neither kept nor can be recomputed");
