@@ -63,20 +63,18 @@ final class BenchCommand implements Command {
             pass(m, x, img, fast, inspect);
             warmed++;
         }
-        collectAndSettle();
-        double rss0 = rssMb("VmRSS");
+        Memory at0 = Memory.settled();
         // Resident size keeps climbing for a few hundred passes after the warm-up, to the same
         // level whatever the run's length (measured: +93 MB after 300 fast passes, +93 after 3,000):
         // native allocator and heap high-water marks, not retention. So retention is read over the
         // last nine tenths of the run, from a point taken (outside any timed pass) at one tenth.
         int tenth = n / 10;
-        double rssTenth = rss0;
+        Memory atTenth = at0;
         double[] f = new double[n];
         double[] s = new double[n];
         for (int i = 0; i < n; i++) {
             if (i == tenth && tenth > 0) {
-                collectAndSettle();
-                rssTenth = rssMb("VmRSS");
+                atTenth = Memory.settled();
             }
             double[] t = pass(m, x, img, fast, inspect);
             f[i] = t[0];
@@ -99,13 +97,15 @@ final class BenchCommand implements Command {
         // (up to hundreds of MB with a large default heap); the size before the last one is printed too
         double rssBeforeGc = rssMb("VmRSS");
         double heapInUse = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
-        collectAndSettle();
-        double rss1 = rssMb("VmRSS");
+        Memory atEnd = Memory.settled();
         c.out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %.0f MB after %d passes, %.0f MB after %d passes of %s "
                 + "(growth over the last %d: %+.1f MB; since warm-up: %+.1f MB; each after a full collection; %.0f MB before "
                 + "the last one), peak %.0f MB; Java heap in use %.0f of %.0f MB%n",
-                rss0, rssTenth, tenth, rss1, n, mode, n - tenth, rss1 - rssTenth, rss1 - rss0, rssBeforeGc,
-                rssMb("VmHWM"), heapInUse, rt.maxMemory() / 1048576.0);
+                at0.rss(), atTenth.rss(), tenth, atEnd.rss(), n, mode, n - tenth, atEnd.rss() - atTenth.rss(),
+                atEnd.rss() - at0.rss(), rssBeforeGc, rssMb("VmHWM"), heapInUse, rt.maxMemory() / 1048576.0);
+        // what the growth is made of: the collector's sizing of the Java heap, or anything else (native)
+        c.out.print(Memory.growth("warm-up to pass " + tenth, at0, atTenth));
+        c.out.print(Memory.growth("pass " + tenth + " to the end", atTenth, atEnd));
         return 0;
     }
 
@@ -184,7 +184,6 @@ final class BenchCommand implements Command {
         return c[(int) Math.min(c.length - 1, Math.round(p * (c.length - 1)))];
     }
 
-    /** Resident memory from /proc (Linux); NaN elsewhere. */
     /**
      * A full collection, then a second for G1 to hand the freed heap back to the system: since
      * JDK 17 it uncommits concurrently after the collection, so resident size read at once still
@@ -199,6 +198,25 @@ final class BenchCommand implements Command {
         }
     }
 
+    /** Resident size, committed and used Java heap (MB), read after a full collection has settled. */
+    private record Memory(double rss, double heapCommitted, double heapUsed) {
+        static Memory settled() {
+            collectAndSettle();
+            Runtime rt = Runtime.getRuntime();
+            return new Memory(rssMb("VmRSS"), rt.totalMemory() / 1048576.0,
+                    (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+        }
+
+        /** One line: resident growth from {@code a} to {@code b}, split into committed Java heap and the rest. */
+        static String growth(String span, Memory a, Memory b) {
+            return String.format(Locale.ROOT, "  %s: resident %+.1f MB = Java heap committed %+.1f MB (%.0f -> %.0f MB; "
+                    + "live after a full collection %.0f -> %.0f MB) + the rest, native and JVM, %+.1f MB%n", span,
+                    b.rss - a.rss, b.heapCommitted - a.heapCommitted, a.heapCommitted, b.heapCommitted, a.heapUsed,
+                    b.heapUsed, (b.rss - b.heapCommitted) - (a.rss - a.heapCommitted));
+        }
+    }
+
+    /** Resident memory from /proc (Linux); NaN elsewhere. */
     static double rssMb(String field) {
         try {
             for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
