@@ -63,7 +63,9 @@ class CompareViewModelTest {
         Model changed = Fixtures.changedLayer();
         CompareViewModel.Result r = compare(new CompareSource.Loaded(changed));
         assertEquals("base_net.7.conv.3", fx.onUi(() -> cmp.firstDivergentProperty().get()));
-        // the engine's own comparison of two fresh passes gives the same figures
+        // the engine's own comparison of two fresh passes gives the same figures, within float
+        // rounding (the window's pass A computes batch norm and activation outputs again on
+        // reading and those are measured in Java; the engine's, held by both passes, by OpenCV)
         Model base = Model.open(Fixtures.randomModel(), null);
         Comparison want = Comparer.models(base, changed, Images.read(Fixtures.sample("coffee.png")),
                 Comparer.Options.DEFAULT, Progress.NONE, null);
@@ -71,7 +73,7 @@ class CompareViewModelTest {
         boolean before = true;
         for (ModuleComparison m : want.modules()) {
             ModuleComparison got = r.comparison().module(m.path());
-            assertEquals(m.metrics().relErr(), got.metrics().relErr(), 0, m.path());
+            assertEquals(m.metrics().relErr(), got.metrics().relErr(), 1e-6 * m.metrics().relErr(), m.path());
             CompareViewModel.Cell cell = fx.onUi(() -> cmp.cell(m.path()));
             if (m.path().equals("base_net.7.conv.3")) {
                 before = false;

@@ -37,8 +37,19 @@ public record LayerMetrics(double maxAbs, double meanAbs, double relErr, double 
             bb += y * y;
             noise += d * d;
         }
+        return of(maxDiff, sumDiff, maxA, dot, aa, bb, noise, n);
+    }
+
+    /**
+     * The figures from the sums over {@code n} values: max |a-b|, sum |a-b|, max |a|, sum ab,
+     * sum a^2, sum b^2 and sum (a-b)^2.
+     */
+    static LayerMetrics of(double maxDiff, double sumDiff, double maxA, double dot, double aa, double bb,
+                           double noise, int n) {
         double mean = n == 0 ? 0 : sumDiff / n;
-        double cosine = aa == 0 && bb == 0 ? 1 : aa == 0 || bb == 0 ? 0 : dot / Math.sqrt(aa * bb);
+        // equal tensors: exactly 1 (sums taken in different orders may put it a hair above); else within [-1, 1]
+        double cosine = noise == 0 || aa == 0 && bb == 0 ? 1 : aa == 0 || bb == 0 ? 0
+                : Math.max(-1, Math.min(1, dot / Math.sqrt(aa * bb)));
         double sqnr = noise == 0 ? Double.POSITIVE_INFINITY : aa == 0 ? Double.NEGATIVE_INFINITY
                 : 10 * Math.log10(aa / noise);
         return new LayerMetrics(maxDiff, mean, maxDiff / Math.max(1, maxA), cosine, sqnr);

@@ -1,5 +1,6 @@
 package org.layerlens.engine.api;
 
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,6 +79,21 @@ public final class Inspection implements AutoCloseable {
         }
         activations.read(run.output(), dst);
         return (int) run.output().elements();
+    }
+
+    /**
+     * The output of the module at {@code path} where the pass holds it: a read-only direct buffer
+     * of its float values (channels-last, native byte order), valid only until this inspection is
+     * closed. Null when the module has no output of its own or this pass computes it again on
+     * reading ({@link Model#inspect}'s batch norm and activation outputs; {@link Model#inspectAll}
+     * holds them all). For native code that reads every module without copying it.
+     */
+    public ByteBuffer heldOutput(String path) {
+        Graph.ModuleRun run = model.graph().module(path);
+        if (run == null || !events.containsKey(path)) {
+            return null;
+        }
+        return activations.view(run.output());
     }
 
     /** The number of values of the largest module output (the buffer {@link #readInto} needs at most). */

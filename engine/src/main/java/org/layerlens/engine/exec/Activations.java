@@ -1,5 +1,6 @@
 package org.layerlens.engine.exec;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 import org.layerlens.engine.graph.Value;
@@ -36,6 +37,18 @@ public final class Activations implements AutoCloseable {
             throw new IllegalStateException("the inspection was closed");
         }
         program.read(arena, v, dst);
+    }
+
+    /**
+     * A read-only view of a value's elements in native memory (row-major H, W, C; native byte
+     * order), valid until {@link #close()}: after that the memory holds another pass's values.
+     * Null for a value this pass does not hold (computed again when read).
+     */
+    public synchronized ByteBuffer view(Value v) {
+        if (arena == null) {
+            throw new IllegalStateException("the inspection was closed");
+        }
+        return program.view(arena, v);
     }
 
     /** The graph's named outputs (the heads' raw maps). */

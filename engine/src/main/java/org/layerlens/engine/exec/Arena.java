@@ -1,5 +1,8 @@
 package org.layerlens.engine.exec;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import org.layerlens.engine.graph.Value;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -96,6 +99,16 @@ final class Arena implements AutoCloseable {
             throw new IllegalArgumentException("input has " + data.length + " values, the network wants " + v);
         }
         slots[slotOf[v.id()]].data().setData(data);
+    }
+
+    /**
+     * A value's elements where they lie, row-major (H, W, C), native byte order: a direct buffer
+     * of {@code 4 * v.elements()} bytes over this arena's memory, so only as long as its pass holds it.
+     */
+    ByteBuffer view(Value v) {
+        ByteBuffer all = slots[slotOf[v.id()]].data().asNio().duplicate();
+        all.limit(4 * (int) v.elements());
+        return all.slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** A copy of a value's elements in row-major (H, W, C) order. */

@@ -1,5 +1,6 @@
 package org.layerlens.engine.exec;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -157,6 +158,11 @@ final class Program implements AutoCloseable {
         } finally {
             m.close();
         }
+    }
+
+    /** A kept value's elements where they lie ({@link Arena#view}); null for one computed again when read. */
+    ByteBuffer view(Arena a, Value v) {
+        return plan.kept()[v.id()] ? a.view(v) : null;
     }
 
     /** The same into {@code dst} (at least {@code v.elements()} long): a kept value is one block copy. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,43 +15,78 @@ import org.junit.jupiter.api.Test;
 import org.layerlens.engine.TestData;
 import org.layerlens.engine.api.EngineThreads;
 import org.layerlens.engine.api.Inspection;
-import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.exec.CancelledException;
 import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 
 /**
- * The figures of a compare are measured on the engine's threads, modules shared among them: each
- * module's figures must be those of {@link LayerMetrics#of} on the two outputs read one by one,
- * whatever the thread count and whichever inspect mode made the outputs (kept or computed again
- * when read), and a cancel must stop the run.
+ * The figures of a compare are measured on the engine's threads, modules shared among them, and
+ * where both passes hold an output, by OpenCV over the native memory ({@link HeldFigures}): each
+ * module's figures must be those of {@link LayerMetrics#of} on the two outputs read as arrays,
+ * within float rounding, whatever the thread count and whichever inspect mode made the outputs
+ * (held, or computed again when read), and a cancel must stop the run.
  */
 class PairMeasureTest {
     @Test
-    void everyThreadCountGivesEachModulesOwnFigures() throws IOException {
+    void everyThreadCountAndPathGivesEachModulesOwnFigures() throws IOException {
         Model m = Model.open(TestData.reference("mb2-ssd-lite-random-4.pth"), null);
         LoadedImage a = Images.read(TestData.sampleImage("coffee.png"));
         LoadedImage b = Images.read(TestData.sampleImage("astronaut.png"));
         int before = EngineThreads.get();
-        try (Inspection x = m.inspect(a, null, null); Inspection y = m.inspectAll(b, null, null)) {
-            List<String> paths = new ArrayList<>(x.events().keySet());
-            paths.removeIf(p -> x.layer(p) == null);
+        try (Inspection some = m.inspect(a, null, null); Inspection all = m.inspectAll(a, null, null);
+             Inspection y = m.inspectAll(b, null, null)) {
+            List<String> paths = new ArrayList<>(y.events().keySet());
+            paths.removeIf(p -> y.layer(p) == null);
             assertTrue(paths.size() > 100, paths.size() + " modules");
-            for (int threads : new int[] {1, 3}) {
-                EngineThreads.set(threads);
-                LayerMetrics[] got = PairMeasure.all(x, y, paths, false, null);
-                for (int i = 0; i < paths.size(); i++) {
-                    LayerData la = x.layer(paths.get(i));
-                    LayerData lb = y.layer(paths.get(i));
-                    assertEquals(LayerMetrics.of(la.values, lb.values), got[i], threads + " threads, " + paths.get(i));
+            long held = paths.stream().filter(p -> some.heldOutput(p) != null).count();
+            assertTrue(held > 20 && held < paths.size(), held + " of " + paths.size() + " held by inspect: both paths taken");
+            for (Inspection x : new Inspection[] {some, all}) {
+                for (int threads : new int[] {1, 3}) {
+                    EngineThreads.set(threads);
+                    LayerMetrics[] got = PairMeasure.all(x, y, paths, false, null);
+                    for (int i = 0; i < paths.size(); i++) {
+                        LayerMetrics want = LayerMetrics.of(x.layer(paths.get(i)).values, y.layer(paths.get(i)).values);
+                        close(want, got[i], threads + " threads, " + paths.get(i));
+                    }
                 }
             }
             AtomicInteger asked = new AtomicInteger();
             assertThrows(CancelledException.class,
-                    () -> PairMeasure.all(x, y, paths, false, () -> asked.incrementAndGet() > 20));
+                    () -> PairMeasure.all(all, y, paths, false, () -> asked.incrementAndGet() > 20));
         } finally {
             EngineThreads.set(before);
         }
+    }
+
+    @Test
+    void heldFiguresOfEqualAndBrokenOutputs() {
+        float[] v = {1, -2, 3, 4.5f, 0, 6, -7, 8};
+        LayerMetrics same = HeldFigures.of(direct(v), direct(v), v.length);
+        assertEquals(0, same.maxAbs());
+        assertEquals(1, same.cosine(), 1e-12);
+        assertEquals(Double.POSITIVE_INFINITY, same.sqnrDb());
+        float[] w = v.clone();
+        w[5] = Float.NaN;
+        LayerMetrics broken = HeldFigures.of(direct(v), direct(w), v.length);
+        assertTrue(Double.isNaN(broken.maxAbs()));
+        assertTrue(broken.diverges(1));
+        w[5] = 6.5f;
+        close(LayerMetrics.of(v, w), HeldFigures.of(direct(v), direct(w), v.length), "one value changed");
+    }
+
+    private static ByteBuffer direct(float[] v) {
+        ByteBuffer b = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.nativeOrder());
+        b.asFloatBuffer().put(v);
+        return b;
+    }
+
+    /** Float rounding apart (OpenCV sums blocks of floats into double): 1e-6 relative, cosine 1e-6, SQNR 1e-4 dB. */
+    private static void close(LayerMetrics want, LayerMetrics got, String what) {
+        assertEquals(want.maxAbs(), got.maxAbs(), 1e-6 * Math.max(1e-30, want.maxAbs()), what + " max");
+        assertEquals(want.meanAbs(), got.meanAbs(), 1e-6 * Math.max(1e-30, want.meanAbs()), what + " mean");
+        assertEquals(want.relErr(), got.relErr(), 1e-6 * Math.max(1e-30, want.relErr()), what + " relErr");
+        assertEquals(want.cosine(), got.cosine(), 1e-6, what + " cosine");
+        assertEquals(want.sqnrDb(), got.sqnrDb(), 1e-4, what + " sqnr");
     }
 }
