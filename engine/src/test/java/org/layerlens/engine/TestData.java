@@ -97,4 +97,22 @@ public final class TestData {
         assertTrue(r <= 1, what + ": differs by " + maxDiff + " (max |ref| " + maxRef + ")");
         return r;
     }
+
+    /**
+     * The same arithmetic on other buffers: every value within {@code 1e-6 * max(1, max|want|)}, a
+     * hundredth of the project's tolerance.
+     */
+    public static void sameArithmetic(String what, float[] want, float[] got) {
+        assertEquals(want.length, got.length, what);
+        double max = 1;
+        for (float v : want) {
+            max = Math.max(max, Math.abs(v));
+        }
+        for (int i = 0; i < want.length; i++) {
+            double d = Math.abs(want[i] - got[i]);
+            if (!(d <= 1e-6 * max)) {
+                throw new AssertionError(what + " [" + i + "]: " + got[i] + " vs " + want[i]);
+            }
+        }
+    }
 }

@@ -15,7 +15,6 @@ import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.api.ModuleEvent;
-import org.layerlens.engine.exec.CancelledException;
 import org.layerlens.engine.graph.Graph;
 import org.layerlens.engine.image.LoadedImage;
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.layerlens.engine.RandomModels;
+import org.layerlens.engine.TestData;
 import org.layerlens.engine.arch.Architectures;
 import org.layerlens.engine.graph.Graph;
 
@@ -78,30 +79,15 @@ class ArenaReuseTest {
             Map<String, float[]> got = shared.fast(in, null);
             assertEquals(want.keySet(), got.keySet());
             for (String head : want.keySet()) {
-                close("fast " + head, want.get(head), got.get(head));
+                TestData.sameArithmetic("fast " + head, want.get(head), got.get(head));
             }
             try (Activations w = fresh.inspect(in, null, null); Activations a = shared.inspect(in, null, null)) {
                 int n = 0;
                 for (Graph.ModuleRun m : g.modules()) {
-                    close("inspect " + m.path(), w.read(m.output()), a.read(m.output()));
+                    TestData.sameArithmetic("inspect " + m.path(), w.read(m.output()), a.read(m.output()));
                     n++;
                 }
                 assertTrue(n > 50, n + " modules");
-            }
-        }
-    }
-
-    /** The project's tolerance, 1e-4 * max(1, max|want|), tightened a hundredfold: the same arithmetic on other buffers. */
-    private static void close(String what, float[] want, float[] got) {
-        assertEquals(want.length, got.length, what);
-        double max = 1;
-        for (float v : want) {
-            max = Math.max(max, Math.abs(v));
-        }
-        for (int i = 0; i < want.length; i++) {
-            double d = Math.abs(want[i] - got[i]);
-            if (!(d <= 1e-6 * max)) {
-                throw new AssertionError(what + " [" + i + "]: " + got[i] + " vs " + want[i]);
             }
         }
     }

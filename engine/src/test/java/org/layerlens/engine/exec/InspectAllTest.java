@@ -1,6 +1,5 @@
 package org.layerlens.engine.exec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.layerlens.engine.RandomModels;
+import org.layerlens.engine.TestData;
 import org.layerlens.engine.arch.Architectures;
 import org.layerlens.engine.graph.Graph;
 import org.layerlens.engine.graph.Op;
@@ -47,7 +47,7 @@ class InspectAllTest {
                  Activations got = e.inspect(Mode.INSPECT_ALL, in, null, null)) {
                 int n = 0;
                 for (Graph.ModuleRun m : g.modules()) {
-                    close(m.path(), want.read(m.output()), got.read(m.output()));
+                    TestData.sameArithmetic(m.path(), want.read(m.output()), got.read(m.output()));
                     n++;
                 }
                 assertTrue(n > 50, n + " modules");
@@ -57,21 +57,6 @@ class InspectAllTest {
                     () -> e.inspect(Mode.INSPECT_ALL, in, null, () -> ops.incrementAndGet() > 30));
             assertThrows(IllegalArgumentException.class, () -> e.inspect(Mode.FAST, in, null, null));
             assertFalse(Mode.FAST.inspects());
-        }
-    }
-
-    /** The same arithmetic on other buffers: 1e-6 * max(1, max|want|), a hundredth of the project's tolerance. */
-    private static void close(String what, float[] want, float[] got) {
-        assertEquals(want.length, got.length, what);
-        double max = 1;
-        for (float v : want) {
-            max = Math.max(max, Math.abs(v));
-        }
-        for (int i = 0; i < want.length; i++) {
-            double d = Math.abs(want[i] - got[i]);
-            if (!(d <= 1e-6 * max)) {
-                throw new AssertionError(what + " [" + i + "]: " + got[i] + " vs " + want[i]);
-            }
         }
     }
 }
