@@ -1,6 +1,5 @@
 package org.layerlens.engine.analysis;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -13,13 +12,14 @@ import java.util.function.BooleanSupplier;
 import org.layerlens.engine.api.EngineThreads;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.exec.CancelledException;
+import org.layerlens.engine.exec.ValueView;
 
 /**
  * Measures many modules of two inspections, {@link LayerMetrics} each, on the engine's threads
  * (modules are independent, and their figures are the bulk of a compare: 38 million values a side
- * for the default model). An output both passes hold is measured where it lies
- * ({@link HeldFigures}); any other is read into two arrays of the thread's own. Results come back
- * in the order asked.
+ * for the default model). Outputs are measured in native memory ({@link NativeFigures}), where
+ * the passes hold them or computed again there; a mirrored B, flipped back first, is read into two
+ * arrays of the thread's own. Results come back in the order asked.
  */
 final class PairMeasure {
     private PairMeasure() {
@@ -94,19 +94,15 @@ final class PairMeasure {
     private static LayerMetrics measure(Inspection a, Inspection b, String path, boolean mirrorB,
                                         float[] bufA, float[] bufB) {
         if (!mirrorB) {
-            ByteBuffer x = a.heldOutput(path);
-            ByteBuffer y = x == null ? null : b.heldOutput(path);
-            if (y != null) {
-                return HeldFigures.of(x, y, x.capacity() / 4);
+            try (ValueView x = a.outputView(path); ValueView y = b.outputView(path)) {
+                return NativeFigures.of(x.values(), y.values(), x.values().capacity() / 4);
             }
         }
-        // a value computed again on reading, or B's output to flip back first: read as arrays
+        // B's output is flipped back along its width first: read as arrays
         int n = a.readInto(path, bufA);
         b.readInto(path, bufB);
-        if (mirrorB) {
-            int[] s = b.event(path).outputShape();
-            Mirror.flipWidth(bufB, s[1], s[2], s[0]);
-        }
+        int[] s = b.event(path).outputShape();
+        Mirror.flipWidth(bufB, s[1], s[2], s[0]);
         return LayerMetrics.of(bufA, bufB, n);
     }
 }

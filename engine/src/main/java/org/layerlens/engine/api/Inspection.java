@@ -1,11 +1,11 @@
 package org.layerlens.engine.api;
 
-import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.layerlens.engine.exec.Activations;
+import org.layerlens.engine.exec.ValueView;
 import org.layerlens.engine.graph.Graph;
 import org.layerlens.engine.graph.Value;
 import org.layerlens.engine.image.LoadedImage;
@@ -82,13 +82,13 @@ public final class Inspection implements AutoCloseable {
     }
 
     /**
-     * The output of the module at {@code path} where the pass holds it: a read-only direct buffer
-     * of its float values (channels-last, native byte order), valid only until this inspection is
-     * closed. Null when the module has no output of its own or this pass computes it again on
-     * reading ({@link Model#inspect}'s batch norm and activation outputs; {@link Model#inspectAll}
-     * holds them all). For native code that reads every module without copying it.
+     * The output of the module at {@code path} in native memory, for native code that reads every
+     * module without copying it into Java arrays: where the pass holds it, or computed again into
+     * memory of the view's own ({@link Model#inspect}'s batch norm and activation outputs;
+     * {@link Model#inspectAll} holds them all). Close the view when done; valid at most until this
+     * inspection is closed. Null when the module has no output of its own.
      */
-    public ByteBuffer heldOutput(String path) {
+    public ValueView outputView(String path) {
         Graph.ModuleRun run = model.graph().module(path);
         if (run == null || !events.containsKey(path)) {
             return null;

@@ -1,6 +1,5 @@
 package org.layerlens.engine.exec;
 
-import java.nio.ByteBuffer;
 import java.util.Map;
 
 import org.layerlens.engine.graph.Value;
@@ -40,11 +39,11 @@ public final class Activations implements AutoCloseable {
     }
 
     /**
-     * A read-only view of a value's elements in native memory (row-major H, W, C; native byte
-     * order), valid until {@link #close()}: after that the memory holds another pass's values.
-     * Null for a value this pass does not hold (computed again when read).
+     * A value's elements in native memory ({@link ValueView}): this pass's own buffer when it
+     * holds the value (valid until {@link #close()}), else a copy computed again that closing the
+     * view frees. Only making the view is serialised; reading it is not.
      */
-    public synchronized ByteBuffer view(Value v) {
+    public synchronized ValueView view(Value v) {
         if (arena == null) {
             throw new IllegalStateException("the inspection was closed");
         }

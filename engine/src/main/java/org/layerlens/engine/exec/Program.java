@@ -1,6 +1,7 @@
 package org.layerlens.engine.exec;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -160,9 +161,15 @@ final class Program implements AutoCloseable {
         }
     }
 
-    /** A kept value's elements where they lie ({@link Arena#view}); null for one computed again when read. */
-    ByteBuffer view(Arena a, Value v) {
-        return plan.kept()[v.id()] ? a.view(v) : null;
+    /** A value's elements in native memory: where they lie when kept ({@link Arena#view}), else computed again. */
+    ValueView view(Arena a, Value v) {
+        if (plan.kept()[v.id()]) {
+            return new ValueView(a.view(v), null);
+        }
+        INDArray m = materialize(a, v);
+        ByteBuffer b = m.data().asNio().duplicate();
+        b.limit(4 * (int) v.elements());
+        return new ValueView(b.slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder()), m);
     }
 
     /** The same into {@code dst} (at least {@code v.elements()} long): a kept value is one block copy. */

@@ -1,6 +1,7 @@
 package org.layerlens.engine.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,12 +18,13 @@ import org.layerlens.engine.api.EngineThreads;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.exec.CancelledException;
+import org.layerlens.engine.exec.ValueView;
 import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 
 /**
  * The figures of a compare are measured on the engine's threads, modules shared among them, and
- * where both passes hold an output, by OpenCV over the native memory ({@link HeldFigures}): each
+ * where both passes hold an output, by OpenCV over the native memory ({@link NativeFigures}): each
  * module's figures must be those of {@link LayerMetrics#of} on the two outputs read as arrays,
  * within float rounding, whatever the thread count and whichever inspect mode made the outputs
  * (held, or computed again when read), and a cancel must stop the run.
@@ -39,8 +41,16 @@ class PairMeasureTest {
             List<String> paths = new ArrayList<>(y.events().keySet());
             paths.removeIf(p -> y.layer(p) == null);
             assertTrue(paths.size() > 100, paths.size() + " modules");
-            long held = paths.stream().filter(p -> some.heldOutput(p) != null).count();
-            assertTrue(held > 20 && held < paths.size(), held + " of " + paths.size() + " held by inspect: both paths taken");
+            int computed = 0;
+            for (String p : paths) {
+                try (ValueView v = some.outputView(p); ValueView w = all.outputView(p)) {
+                    computed += v.computed() ? 1 : 0;
+                    assertFalse(w.computed(), p + " is held by inspect-all");
+                    assertEquals(4 * y.layer(p).values.length, v.values().capacity(), p);
+                }
+            }
+            assertTrue(computed > 20 && computed < paths.size(),
+                    computed + " of " + paths.size() + " computed again for inspect's views: both kinds of view taken");
             for (Inspection x : new Inspection[] {some, all}) {
                 for (int threads : new int[] {1, 3}) {
                     EngineThreads.set(threads);
@@ -60,19 +70,19 @@ class PairMeasureTest {
     }
 
     @Test
-    void heldFiguresOfEqualAndBrokenOutputs() {
+    void nativeFiguresOfEqualAndBrokenOutputs() {
         float[] v = {1, -2, 3, 4.5f, 0, 6, -7, 8};
-        LayerMetrics same = HeldFigures.of(direct(v), direct(v), v.length);
+        LayerMetrics same = NativeFigures.of(direct(v), direct(v), v.length);
         assertEquals(0, same.maxAbs());
         assertEquals(1, same.cosine(), 1e-12);
         assertEquals(Double.POSITIVE_INFINITY, same.sqnrDb());
         float[] w = v.clone();
         w[5] = Float.NaN;
-        LayerMetrics broken = HeldFigures.of(direct(v), direct(w), v.length);
+        LayerMetrics broken = NativeFigures.of(direct(v), direct(w), v.length);
         assertTrue(Double.isNaN(broken.maxAbs()));
         assertTrue(broken.diverges(1));
         w[5] = 6.5f;
-        close(LayerMetrics.of(v, w), HeldFigures.of(direct(v), direct(w), v.length), "one value changed");
+        close(LayerMetrics.of(v, w), NativeFigures.of(direct(v), direct(w), v.length), "one value changed");
     }
 
     private static ByteBuffer direct(float[] v) {

@@ -8,16 +8,16 @@ import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
 /**
- * {@link LayerMetrics} of two outputs where their passes hold them, computed by OpenCV's
- * vectorised norms over the native memory itself: no copy into Java arrays, and seven SIMD passes
- * (sums in double) instead of one scalar Java loop. Measured on buffers the sizes of the default
- * model's 223 outputs (38 million values a side), one thread: 64 ms against 117 ms for copying and
- * {@link LayerMetrics#of} (compare: 229 -> 174 ms); the figures agree with it within 1e-7
- * relative (OpenCV subtracts in float, exact for values within a factor of two of each other, and
- * accumulates blocks of floats into double).
+ * {@link LayerMetrics} of two outputs in native memory ({@link org.layerlens.engine.exec.ValueView}),
+ * computed by OpenCV's vectorised norms over that memory itself: no copy into Java arrays, and
+ * seven SIMD passes (sums in double) instead of one scalar Java loop. Measured on buffers the sizes
+ * of the default model's 223 outputs (38 million values a side), one thread: 64 ms against 117 ms
+ * for copying and {@link LayerMetrics#of} (compare: 229 -> 174 ms); the figures agree with it
+ * within 1e-7 relative (OpenCV subtracts in float, exact for values within a factor of two of each
+ * other, and accumulates blocks of floats into double).
  */
-final class HeldFigures {
-    private HeldFigures() {
+final class NativeFigures {
+    private NativeFigures() {
     }
 
     /** The figures of {@code b} against {@code a}, {@code n} floats each (direct buffers). */
