@@ -66,8 +66,9 @@ final class BenchCommand implements Command {
         Memory at0 = Memory.settled();
         // Resident size keeps climbing for a few hundred passes after the warm-up, to the same
         // level whatever the run's length (measured: +93 MB after 300 fast passes, +93 after 3,000):
-        // native allocator and heap high-water marks, not retention. So retention is read over the
-        // last nine tenths of the run, from a point taken (outside any timed pass) at one tenth.
+        // committed heap pages the collector touches for the first time (with -XX:+AlwaysPreTouch
+        // that span grew 20 MB, not 110), not retention. So retention is read over the last nine
+        // tenths of the run, from a point taken (outside any timed pass) at one tenth.
         int tenth = n / 10;
         Memory atTenth = at0;
         double[] f = new double[n];
@@ -95,14 +96,13 @@ final class BenchCommand implements Command {
         // every point read right after a full collection, so that what differs is what the passes
         // kept (Java or native), not the young generation the collector let grow again in between
         // (up to hundreds of MB with a large default heap); the size before the last one is printed too
-        double rssBeforeGc = rssMb("VmRSS");
-        double heapInUse = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
+        Memory beforeGc = Memory.now();
         Memory atEnd = Memory.settled();
         c.out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %.0f MB after %d passes, %.0f MB after %d passes of %s "
                 + "(growth over the last %d: %+.1f MB; since warm-up: %+.1f MB; each after a full collection; %.0f MB before "
                 + "the last one), peak %.0f MB; Java heap in use %.0f of %.0f MB%n",
                 at0.rss(), atTenth.rss(), tenth, atEnd.rss(), n, mode, n - tenth, atEnd.rss() - atTenth.rss(),
-                atEnd.rss() - at0.rss(), rssBeforeGc, rssMb("VmHWM"), heapInUse, rt.maxMemory() / 1048576.0);
+                atEnd.rss() - at0.rss(), beforeGc.rss(), rssMb("VmHWM"), beforeGc.heapUsed(), rt.maxMemory() / 1048576.0);
         // what the growth is made of: the collector's sizing of the Java heap, or anything else (native)
         c.out.print(Memory.growth("warm-up to pass " + tenth, at0, atTenth));
         c.out.print(Memory.growth("pass " + tenth + " to the end", atTenth, atEnd));
@@ -198,13 +198,18 @@ final class BenchCommand implements Command {
         }
     }
 
-    /** Resident size, committed and used Java heap (MB), read after a full collection has settled. */
+    /** Resident size, committed and used Java heap (MB). */
     private record Memory(double rss, double heapCommitted, double heapUsed) {
-        static Memory settled() {
-            collectAndSettle();
+        static Memory now() {
             Runtime rt = Runtime.getRuntime();
             return new Memory(rssMb("VmRSS"), rt.totalMemory() / 1048576.0,
                     (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+        }
+
+        /** Read after a full collection has settled. */
+        static Memory settled() {
+            collectAndSettle();
+            return now();
         }
 
         /** One line: resident growth from {@code a} to {@code b}, split into committed Java heap and the rest. */

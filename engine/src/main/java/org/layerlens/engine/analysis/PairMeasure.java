@@ -35,8 +35,9 @@ final class PairMeasure {
         int threads = Math.max(1, Math.min(EngineThreads.get(), paths.size()));
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
-            float[] bufA = new float[a.largestOutput()];
-            float[] bufB = new float[b.largestOutput()];
+            // arrays only for a mirrored B, flipped back in Java; anything else is measured in native memory
+            float[] bufA = mirrorB ? new float[a.largestOutput()] : null;
+            float[] bufB = mirrorB ? new float[b.largestOutput()] : null;
             int i;
             while ((i = next.getAndIncrement()) < out.length) {
                 if (cancelled != null && cancelled.getAsBoolean()) {

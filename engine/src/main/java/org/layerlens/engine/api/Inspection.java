@@ -60,11 +60,8 @@ public final class Inspection implements AutoCloseable {
 
     /** The output of the module at {@code path}, copied out; null when that module has no output of its own. */
     public LayerData layer(String path) {
-        Graph.ModuleRun run = model.graph().module(path);
-        if (run == null || !events.containsKey(path)) {
-            return null;
-        }
-        return data(path, run.output());
+        Value v = outputOf(path);
+        return v == null ? null : data(path, v);
     }
 
     /**
@@ -73,12 +70,12 @@ public final class Inspection implements AutoCloseable {
      * output of its own. For analyses that read every module: no array is allocated per read.
      */
     public int readInto(String path, float[] dst) {
-        Graph.ModuleRun run = model.graph().module(path);
-        if (run == null || !events.containsKey(path)) {
+        Value v = outputOf(path);
+        if (v == null) {
             return -1;
         }
-        activations.read(run.output(), dst);
-        return (int) run.output().elements();
+        activations.read(v, dst);
+        return (int) v.elements();
     }
 
     /**
@@ -89,11 +86,14 @@ public final class Inspection implements AutoCloseable {
      * inspection is closed. Null when the module has no output of its own.
      */
     public ValueView outputView(String path) {
+        Value v = outputOf(path);
+        return v == null ? null : activations.view(v);
+    }
+
+    /** The graph value a module of this pass output; null when the module has no output of its own. */
+    private Value outputOf(String path) {
         Graph.ModuleRun run = model.graph().module(path);
-        if (run == null || !events.containsKey(path)) {
-            return null;
-        }
-        return activations.view(run.output());
+        return run == null || !events.containsKey(path) ? null : run.output();
     }
 
     /** The number of values of the largest module output (the buffer {@link #readInto} needs at most). */

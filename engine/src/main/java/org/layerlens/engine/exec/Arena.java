@@ -106,7 +106,12 @@ final class Arena implements AutoCloseable {
      * of {@code 4 * v.elements()} bytes over this arena's memory, so only as long as its pass holds it.
      */
     ByteBuffer view(Value v) {
-        ByteBuffer all = slots[slotOf[v.id()]].data().asNio().duplicate();
+        return view(slots[slotOf[v.id()]].data(), v);
+    }
+
+    /** The first {@code v.elements()} floats of {@code data} as a read-only direct buffer, native byte order. */
+    static ByteBuffer view(DataBuffer data, Value v) {
+        ByteBuffer all = data.asNio().duplicate();
         all.limit(4 * (int) v.elements());
         return all.slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder());
     }

@@ -1,7 +1,5 @@
 package org.layerlens.engine.exec;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -167,9 +165,7 @@ final class Program implements AutoCloseable {
             return new ValueView(a.view(v), null);
         }
         INDArray m = materialize(a, v);
-        ByteBuffer b = m.data().asNio().duplicate();
-        b.limit(4 * (int) v.elements());
-        return new ValueView(b.slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder()), m);
+        return new ValueView(Arena.view(m.data(), v), m);
     }
 
     /** The same into {@code dst} (at least {@code v.elements()} long): a kept value is one block copy. */

@@ -44,7 +44,7 @@ final class Steps {
             try {
                 step.run();
             } finally {
-                ops.setOmpNumThreads(Nd4jRuntime.threads());
+                Nd4jRuntime.applyToCallingThread();
             }
         };
     }
