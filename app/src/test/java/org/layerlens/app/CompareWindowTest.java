@@ -269,7 +269,7 @@ class CompareWindowTest {
         CompareViewModel.Result r = vm.compare().resultProperty().get();
         assertTrue(r.mirrored());
         System.out.printf(java.util.Locale.ROOT, "mirrored image in the window: comparison on screen %.0f ms after the "
-                + "click (B's pass %d ms, figures %d ms)%n", shown / 1e6, r.passMillis(), r.compareMillis());
+                + "click (A's and B's passes %d ms, figures %d ms)%n", shown / 1e6, r.passMillis(), r.compareMillis());
         TreeTableColumn<Module, String> col = compareColumn();
         String v = col.getCellData(view.treePane().item("base_net.1.conv.0"));
         assertTrue(v.matches("\\d\\.\\d\\de[-+]\\d\\d"), "a relative error: " + v);

@@ -12,8 +12,8 @@ import javafx.application.Platform;
 /**
  * {@code --measure} with {@code --compare} or {@code --dataset}: what compare mode and dataset
  * statistics cost in the window, printed, then exit (a benchmark, not a test). Compare: each
- * image is opened (A's pass, the window's own), compare mode runs B's pass and every module's
- * figures, and the time from B's pass ending to the comparison drawn (figures, commit, the next
+ * image is opened (the window's own pass), compare mode runs A's and B's inspect-all passes and
+ * every module's figures, and the time from the passes ending to the comparison drawn (figures, commit, the next
  * frame) is what the user waits for once both passes are done. Dataset: one statistics run over
  * the folder, images per second.
  */
@@ -79,7 +79,7 @@ final class AnalysisBench {
         long[] pass = rows.stream().mapToLong(r -> r[0]).sorted().toArray();
         long[] after = rows.stream().mapToLong(r -> r[1] + r[2]).sorted().toArray();
         long[] commit = rows.stream().mapToLong(r -> r[2]).sorted().toArray();
-        System.out.printf(Locale.ROOT, "compare with %s over %d images: B's pass median %d ms; after both passes, "
+        System.out.printf(Locale.ROOT, "compare with %s over %d images: A's and B's passes median %d ms; after both passes, "
                 + "comparison on screen in median %d ms, max %d ms (figures + commit and frame; commit and frame "
                 + "alone median %d ms) %s%n", analysis.compare().describe(), rows.size(), pass[pass.length / 2],
                 after[after.length / 2], after[after.length - 1], commit[commit.length / 2], Arrays.toString(after));

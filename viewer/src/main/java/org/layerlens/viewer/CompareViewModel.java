@@ -32,8 +32,9 @@ import org.layerlens.viewer.jobs.JobLane;
 /**
  * Compare mode: the window's committed run (A: its model on its image) against a second run B
  * ({@link CompareSource}): another model, the model's int8 what-if, another image or the image
- * made different. B's pass and the figures of every module ({@link Comparer#of}) run on a worker
- * with progress and Cancel; A's pass is the window's own, so a comparison costs one pass more.
+ * made different. Two inspect-all passes (A's and B's: every module's own value, the same
+ * arithmetic on both sides) and the figures of every module ({@link Comparer#of}) run on a worker
+ * with progress and Cancel.
  * While compare mode is on, every new result of the window is compared again.
  * <p>
  * The first divergent module follows the tolerance without running anything again (the relative
@@ -73,13 +74,10 @@ public final class CompareViewModel {
      * it when its next result replaces it); {@code b} belongs to this result and is closed with it.
      * {@code pictureB} shows B's image when B saw another image (null otherwise).
      */
-    public record Result(CompareSource source, Comparison comparison, RunResult run, Inspection b, LoadedImage imageB,
-                         Image pictureB, boolean mirrored, long passMillis, long compareMillis) {
-        public Inspection a() {
-            return run.inspection();
-        }
-
+    public record Result(CompareSource source, Comparison comparison, RunResult run, Inspection a, Inspection b,
+                         LoadedImage imageB, Image pictureB, boolean mirrored, long passMillis, long compareMillis) {
         void dispose() {
+            a.close();
             b.close();
         }
     }
@@ -165,7 +163,7 @@ public final class CompareViewModel {
         return difference;
     }
 
-    /** Whether B's pass or a difference is still being computed. */
+    /** Whether the passes or a difference are still being computed. */
     public boolean busy() {
         return lane.runningProperty().get() || difference.busy();
     }
@@ -183,7 +181,7 @@ public final class CompareViewModel {
         submit();
     }
 
-    /** Turns compare mode off: cancels B's pass and forgets the comparison. */
+    /** Turns compare mode off: cancels the passes and forgets the comparison. */
     public void stop() {
         lane.cancel();
         source.set(null);
@@ -191,7 +189,7 @@ public final class CompareViewModel {
         status.set("");
     }
 
-    /** Cancels B's pass; the previous comparison stays. */
+    /** Cancels the passes; the previous comparison stays. */
     public void cancel() {
         lane.cancel();
     }
@@ -280,7 +278,6 @@ public final class CompareViewModel {
     }
 
     private Result compute(JobLane.Job job, CompareSource s, RunResult r, Comparer.Options o) throws Exception {
-        Inspection ia = r.inspection();
         LoadedImage imgA = r.image();
         Model a = r.model();
         Model b = a;
@@ -309,11 +306,20 @@ public final class CompareViewModel {
             o = o.mirrored();
         }
         Image pictureB = s.otherImage() ? services.pictures().apply(Rgb.of(Images.fit(imgB, 320))) : null;
-        int total = InspectorViewModel.countCallable(b);
+        int total = InspectorViewModel.countCallable(a) + InspectorViewModel.countCallable(b);
         AtomicInteger done = new AtomicInteger();
         long t0 = System.nanoTime();
-        // every value kept: the comparison reads them all, recomputing none
-        Inspection ib = b.inspectAll(imgB, e -> job.progress(0.9 * done.incrementAndGet() / total), job::cancelled);
+        // both sides from inspect-all passes: every module's own unfused value kept, the comparison
+        // reads them all and recomputes none, and both sides have the same arithmetic (the window's
+        // pass is fused), so that modules that agree differ by exactly 0
+        Inspection ia = a.inspectAll(imgA, e -> job.progress(0.9 * done.incrementAndGet() / total), job::cancelled);
+        Inspection ib;
+        try {
+            ib = b.inspectAll(imgB, e -> job.progress(0.9 * done.incrementAndGet() / total), job::cancelled);
+        } catch (RuntimeException | Error e) {
+            ia.close();
+            throw e;
+        }
         long t1 = System.nanoTime();
         try {
             String imageA = imgA.name();
@@ -325,9 +331,10 @@ public final class CompareViewModel {
                 throw new IllegalArgumentException(a.name() + " and " + b.name() + " share no module with an output "
                         + "of the same shape: nothing to compare");
             }
-            return new Result(s, c, r, ib, imgB, pictureB, mirrored, (t1 - t0) / 1_000_000,
+            return new Result(s, c, r, ia, ib, imgB, pictureB, mirrored, (t1 - t0) / 1_000_000,
                     (System.nanoTime() - t1) / 1_000_000);
         } catch (RuntimeException | Error e) {
+            ia.close();
             ib.close();
             throw e;
         }
@@ -373,7 +380,7 @@ public final class CompareViewModel {
         Comparison c = r.comparison();
         long missing = c.modules().size() - c.comparedCount();
         status.set(String.format(Locale.ROOT, "%d modules compared, %d without a counterpart, %d only in A, %d only in "
-                + "B · B's pass %d ms, figures %d ms", c.comparedCount(), missing, c.onlyInA().size(),
+                + "B · passes %d ms, figures %d ms", c.comparedCount(), missing, c.onlyInA().size(),
                 c.onlyInB().size(), r.passMillis(), r.compareMillis()));
     }
 

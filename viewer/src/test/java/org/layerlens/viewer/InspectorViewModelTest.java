@@ -190,7 +190,10 @@ class InspectorViewModelTest {
         fx.onUi(vm::close);
         release.countDown();
         Thread.sleep(500);
-        assertTrue(after.size() <= 1, "the pass stopped at its next op: " + after);
+        // the first op is base_net.0's convolution with its batch norm and relu6 fused: it completes
+        // those modules and their block; the pass stops before the next op
+        assertTrue(after.stream().allMatch(p -> p.equals("base_net.0") || p.startsWith("base_net.0."))
+                && after.size() <= 3, "the pass stopped at its next op: " + after);
         assertEquals(1, committed.size(), "only the clearing on close");
         assertNull(committed.get(0));
         assertNull(fx.onUi(() -> vm.inspectionProperty().get()));

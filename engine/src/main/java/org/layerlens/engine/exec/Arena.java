@@ -55,6 +55,32 @@ final class Arena implements AutoCloseable {
         }
     }
 
+    /** Views over arrays of one's own (a recomputed value and its inputs), to run one kernel outside a pass. */
+    private Arena(int valueCount, java.util.Map<Value, INDArray> arrays) {
+        slotOf = null;
+        slots = new INDArray[0];
+        tensor = new INDArray[valueCount];
+        matrix = new INDArray[valueCount];
+        for (java.util.Map.Entry<Value, INDArray> e : arrays.entrySet()) {
+            Value v = e.getKey();
+            DataBuffer buf = e.getValue().data();
+            long offset = e.getValue().offset();
+            long[] t = tensorShape(v);
+            long[] m = matrixShape(v);
+            tensor[v.id()] = Nd4j.create(buf, t, strides(t), offset, 'c', DataType.FLOAT);
+            matrix[v.id()] = Nd4j.create(buf, m, strides(m), offset, 'c', DataType.FLOAT);
+        }
+        steps = new Runnable[0];
+    }
+
+    /**
+     * Views over {@code arrays}, each holding its value's elements row-major from its offset: a
+     * kernel bound to them reads and writes those arrays (nothing is owned; closing frees nothing).
+     */
+    static Arena over(int valueCount, java.util.Map<Value, INDArray> arrays) {
+        return new Arena(valueCount, arrays);
+    }
+
     /** Runs op i of the program on this arena. */
     void run(int op) {
         steps[op].run();

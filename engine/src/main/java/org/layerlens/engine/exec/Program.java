@@ -2,8 +2,10 @@ package org.layerlens.engine.exec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.BooleanSupplier;
 
@@ -37,16 +39,21 @@ final class Program implements AutoCloseable {
     /** For each module run, the ops it owns (its own and its descendants'), to sum their time. */
     private final Map<Graph.ModuleRun, int[]> owned = new HashMap<>();
     private final ConcurrentLinkedDeque<Arena> idle = new ConcurrentLinkedDeque<>();
-    /** For values the plan does not keep: the elementwise op that computes them from their input. */
+    /**
+     * For values the plan does not keep: the op of the unfused graph that computes them from their
+     * inputs (kept, or themselves computed again first).
+     */
     private final Map<Integer, Op> recompute = new HashMap<>();
-    private final Map<Integer, Kernels.Elementwise> recomputeFn = new HashMap<>();
+    /** Kernels of the recomputed ops that are not elementwise (convolutions), made on first read. */
+    private final Map<Op, Kernel> recomputeKernels = new ConcurrentHashMap<>();
     private final int maxIdle;
 
     Program(Graph traced, Mode mode) {
-        Graph g = Lowering.lower(traced);
-        if (mode == Mode.FAST) {
-            g = Fusion.fuse(g);
-        }
+        Graph lowered = Lowering.lower(traced);
+        // inspect runs the fused graph too (batch norm folded, activations fused): a convolution's
+        // own output and its batch norm's are computed again from the kept input when read, which
+        // the window does for a few modules; inspect-all keeps every module's own value (compare, stats)
+        Graph g = mode == Mode.INSPECT_ALL ? lowered : Fusion.fuse(lowered);
         this.graph = g;
         this.mode = mode;
         this.kernels = new Kernel[g.ops().size()];
@@ -56,13 +63,14 @@ final class Program implements AutoCloseable {
         this.plan = Plan.of(g, mode);
         this.values = new Value[g.valueCount()];
         values[g.input().id()] = g.input();
-        for (Op op : g.ops()) {
+        for (Op op : lowered.ops()) {
             values[op.output().id()] = op.output();
         }
-        for (Op op : g.ops()) {
-            if (!plan.kept()[op.output().id()] && mode == Mode.INSPECT && Kernels.recomputable(op)) {
-                recompute.put(op.output().id(), op);
-                recomputeFn.put(op.output().id(), Kernels.elementwise(op));
+        if (mode == Mode.INSPECT) {
+            for (Op op : lowered.ops()) {
+                if (!plan.kept()[op.output().id()]) {
+                    recompute.put(op.output().id(), op);
+                }
             }
         }
         this.ready = new ArrayList<>();
@@ -70,15 +78,46 @@ final class Program implements AutoCloseable {
             ready.add(new ArrayList<>());
         }
         if (mode.inspects()) {
+            int[] readyAt = readyAt(lowered, g);
             for (Graph.ModuleRun m : g.modules()) {
-                int p = g.producerOf(m.output());
                 if (values[m.output().id()] != null) {
-                    ready.get(p + 1).add(m);
+                    ready.get(readyAt[m.output().id()]).add(m);
                     owned.put(m, ownedOps(g, m.path()));
                 }
             }
         }
         this.maxIdle = mode == Mode.FAST ? Math.max(2, Runtime.getRuntime().availableProcessors()) : 2;
+    }
+
+    /**
+     * For each value, the number of ops of {@code g} after which it can be read: its producer's
+     * index + 1, or for a value fused away (a convolution's own output, its batch norm's), that of
+     * the first value of {@code g} computed from it: a module fused into the op that follows it is
+     * ready, and its time known, when that op has run.
+     */
+    private static int[] readyAt(Graph lowered, Graph g) {
+        int[] at = new int[lowered.valueCount()];
+        java.util.Arrays.fill(at, Integer.MAX_VALUE);
+        at[g.input().id()] = 0;
+        for (int i = 0; i < g.ops().size(); i++) {
+            at[g.ops().get(i).output().id()] = i + 1;
+        }
+        // fused-away values, last first: each takes the earliest of its readers
+        List<Op> ops = lowered.ops();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            Op op = ops.get(i);
+            for (Value in : op.inputs()) {
+                if (g.producerOf(in) < 0 && in.id() != g.input().id()) {
+                    at[in.id()] = Math.min(at[in.id()], at[op.output().id()]);
+                }
+            }
+        }
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] == Integer.MAX_VALUE) {
+                at[i] = g.ops().size();
+            }
+        }
+        return at;
     }
 
     private static int[] ownedOps(Graph g, String path) {
@@ -186,23 +225,48 @@ final class Program implements AutoCloseable {
         }
     }
 
-    /** A fresh [rows, C] array holding a value the plan did not keep (the caller closes it). */
+    /**
+     * A fresh [rows, C] array holding a value the plan did not keep (the caller closes it): its op
+     * of the unfused graph run on its inputs, themselves computed again first where not kept.
+     */
     private INDArray materialize(Arena a, Value v) {
         Nd4jRuntime.applyToCallingThread(); // readers may be threads that never ran a pass
         Op op = recompute.get(v.id());
         if (op == null) {
             throw new IllegalStateException(v + " was neither kept nor can be recomputed");
         }
-        Value in = op.inputs().get(0);
-        boolean inKept = plan.kept()[in.id()];
-        INDArray x = inKept ? a.matrix(in) : materialize(a, in);
-        INDArray z = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
-                Arena.matrixShape(v), 'c');
-        recomputeFn.get(v.id()).bind(x, z).run();
-        if (!inKept) {
-            x.close();
+        if (op instanceof Op.Reshape r) {
+            // the same elements as its input: that input computed again, or a copy of it
+            Value in = r.input();
+            return plan.kept()[in.id()] ? a.matrix(in).dup('c') : materialize(a, in);
         }
-        return z;
+        Map<Value, INDArray> arrays = new LinkedHashMap<>();
+        List<INDArray> made = new ArrayList<>();
+        try {
+            for (Value in : op.inputs()) {
+                if (!arrays.containsKey(in)) {
+                    INDArray x = plan.kept()[in.id()] ? a.matrix(in) : materialize(a, in);
+                    if (!plan.kept()[in.id()]) {
+                        made.add(x);
+                    }
+                    arrays.put(in, x);
+                }
+            }
+            INDArray z = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+                    Arena.matrixShape(v), 'c');
+            arrays.put(v, z);
+            if (Kernels.recomputable(op)) {
+                Kernels.elementwise(op).bind(arrays.get(op.inputs().get(0)), z).run();
+            } else {
+                Kernel k = recomputeKernels.computeIfAbsent(op, Kernels::of);
+                k.bind(Arena.over(values.length, arrays)).run();
+            }
+            return z;
+        } finally {
+            for (INDArray x : made) {
+                x.close();
+            }
+        }
     }
 
     /** Native bytes one arena of this program holds. */

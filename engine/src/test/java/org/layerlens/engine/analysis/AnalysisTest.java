@@ -229,10 +229,11 @@ class AnalysisTest {
         // against LayerData's own per-channel figures for one module, on the two images
         LayerData la;
         LayerData lc;
-        try (Inspection x = four.inspect(Images.read(a), null, null)) {
+        // stats runs inspect-all passes (every module's own unfused value): read the same here
+        try (Inspection x = four.inspectAll(Images.read(a), null, null)) {
             la = x.layer("base_net.1.conv.3");
         }
-        try (Inspection x = four.inspect(Images.read(c), null, null)) {
+        try (Inspection x = four.inspectAll(Images.read(c), null, null)) {
             lc = x.layer("base_net.1.conv.3");
         }
         ModuleStats ms = s.module("base_net.1.conv.3");
