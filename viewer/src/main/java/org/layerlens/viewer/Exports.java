@@ -149,7 +149,7 @@ public final class Exports {
                     w.write(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%s,%s,%s%n", mod.path(), mod.typeName(),
                             e == null ? "" : ShapeTrail.hwc(e.outputShape()), mod.parameterCount(),
                             i == null ? 0 : i.multiplyAdds(), i == null ? "" : Format.field(i),
-                            e == null ? "" : String.format(Locale.ROOT, "%.3f", e.nanos() / 1e6),
+                            e == null ? "" : e.millis(3),
                             m.tree().sourcePaths().contains(mod.path())));
                 }
             }

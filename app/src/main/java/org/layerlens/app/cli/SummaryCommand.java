@@ -47,7 +47,7 @@ final class SummaryCommand implements Command {
                 c.out.printf(Locale.ROOT, "%-40s %-17s %-14s %,12d %,14d %9s%n",
                         mod.path().isEmpty() ? "(model)" : mod.path(), mod.typeName(), shape, mod.parameterCount(),
                         mod.path().isEmpty() ? m.graph().totalMacs() : macs.getOrDefault(mod.path(), 0L),
-                        e == null ? "" : String.format(Locale.ROOT, "%.3f", e.nanos() / 1e6));
+                        e == null ? "" : e.millis(3));
             }
             c.out.printf(Locale.ROOT, "total parameters: %,d; total mult-adds: %,d%n", m.tree().parameterCount(),
                     m.graph().totalMacs());

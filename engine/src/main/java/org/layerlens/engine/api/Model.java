@@ -294,8 +294,9 @@ public final class Model {
                                BooleanSupplier cancelled) {
         LinkedHashMap<String, ModuleEvent> events = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        Activations act = executor.inspect(mode, input, (run, nanos) -> {
-            ModuleEvent e = new ModuleEvent(run.path(), run.type(), run.input().chw(), run.output().chw(), nanos);
+        Activations act = executor.inspect(mode, input, (run, nanos, fused) -> {
+            ModuleEvent e = new ModuleEvent(run.path(), run.type(), run.input().chw(), run.output().chw(), nanos,
+                    fused);
             events.put(run.path(), e);
             if (observer != null) {
                 observer.onModule(e);

@@ -14,10 +14,13 @@ import org.layerlens.engine.graph.Value;
  * arrays; nothing of ND4J leaves this package.
  */
 public final class Executor implements AutoCloseable {
-    /** Receives each module's output as soon as it exists, with the time its ops took. */
+    /**
+     * Receives each module's output as soon as it exists, with the time its ops took; {@code fused}:
+     * its ops went into another module's op, which has the time.
+     */
     @FunctionalInterface
     public interface ModuleListener {
-        void onModule(Graph.ModuleRun run, long nanos);
+        void onModule(Graph.ModuleRun run, long nanos, boolean fused);
     }
 
     private final Graph traced;

@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Program implements AutoCloseable {
     /** Receives each module's output as soon as it exists (children before parents). */
     interface Listener {
-        void onModule(Graph.ModuleRun run, long nanos);
+        void onModule(Graph.ModuleRun run, long nanos, boolean fused);
     }
 
     private final Graph graph;
@@ -38,6 +38,8 @@ final class Program implements AutoCloseable {
     private final List<List<Graph.ModuleRun>> ready;
     /** For each module run, the ops it owns (its own and its descendants'), to sum their time. */
     private final Map<Graph.ModuleRun, int[]> owned = new HashMap<>();
+    /** Modules whose ops all went into another module's op (a folded batch norm, a fused activation). */
+    private final java.util.Set<Graph.ModuleRun> fusedAway = new java.util.HashSet<>();
     private final ConcurrentLinkedDeque<Arena> idle = new ConcurrentLinkedDeque<>();
     /**
      * For values the plan does not keep: the op of the unfused graph that computes them from their
@@ -83,6 +85,9 @@ final class Program implements AutoCloseable {
                 if (values[m.output().id()] != null) {
                     ready.get(readyAt[m.output().id()]).add(m);
                     owned.put(m, ownedOps(g, m.path()));
+                    if (owned.get(m).length == 0 && ownedOps(lowered, m.path()).length > 0) {
+                        fusedAway.add(m);
+                    }
                 }
             }
         }
@@ -178,7 +183,7 @@ final class Program implements AutoCloseable {
             for (int op : owned.get(m)) {
                 t += nanos[op];
             }
-            listener.onModule(m, t);
+            listener.onModule(m, t, fusedAway.contains(m));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,10 +69,14 @@ class InspectAllTest {
 
             List<String> announced = new ArrayList<>();
             Map<String, Long> time = new HashMap<>();
+            Set<String> fusedAway = new HashSet<>();
             try (Activations want = e.inspect(Mode.INSPECT_ALL, in, null, null);
-                 Activations got = e.inspect(Mode.INSPECT, in, (run, nanos) -> {
+                 Activations got = e.inspect(Mode.INSPECT, in, (run, nanos, folded) -> {
                      announced.add(run.path());
                      time.put(run.path(), nanos);
+                     if (folded) {
+                         fusedAway.add(run.path());
+                     }
                  }, null)) {
                 int n = 0;
                 double worst = 0;
@@ -107,8 +112,16 @@ class InspectAllTest {
                 }
                 if (m.type().equals("Conv2d")) {
                     assertTrue(time.get(m.path()) > 0, m.path() + " announced before its op ran");
+                    assertFalse(fusedAway.contains(m.path()), m.path() + " is where the others went");
+                }
+                if (fusedAway.contains(m.path())) {
+                    assertEquals(0L, time.get(m.path()), m.path() + " fused: its time is its convolution's");
                 }
             }
+            long norms = g.modules().stream().filter(m -> m.type().equals("BatchNorm2d")).count();
+            assertTrue(g.modules().stream().filter(m -> m.type().equals("BatchNorm2d"))
+                    .allMatch(m -> fusedAway.contains(m.path())), "every batch norm folded: " + fusedAway);
+            assertTrue(norms > 20 && fusedAway.size() > norms, fusedAway.size() + " fused modules");
             AtomicInteger ops = new AtomicInteger();
             assertThrows(CancelledException.class,
                     () -> e.inspect(Mode.INSPECT_ALL, in, null, () -> ops.incrementAndGet() > 30));

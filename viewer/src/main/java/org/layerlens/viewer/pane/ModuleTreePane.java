@@ -60,13 +60,13 @@ public final class ModuleTreePane extends TreeTableView<Module> {
                 m -> info(m) == null ? "" : Format.macs(info(m).multiplyAdds()), true);
         addColumn("RF", "Receptive field: input pixels one output cell can see (rows, or rows x cols)",
                 m -> info(m) == null ? "" : Format.field(info(m)), true);
-        addColumn("ms", "Time of the last run, children included (the root: the whole pass)", m -> {
+        addColumn("ms", "Time of the last run, children included (the root: the whole pass); fused: folded or fused into the op before it, whose time includes it", m -> {
             Inspection ins = vm.inspectionProperty().get();
             if (ins == null) {
                 return "";
             }
             ModuleEvent e = ins.event(m.path());
-            return e != null ? Format.millis(e.nanos()) : m.path().isEmpty()
+            return e != null ? e.millis(2) : m.path().isEmpty()
                     ? Format.millis((long) (ins.totalMillis() * 1e6)) : "";
         }, true);
         setRowFactory(t -> new TreeTableRow<>() {
