@@ -4,12 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.layerlens.engine.api.Workers;
 import org.layerlens.engine.exec.Nd4jRuntime;
 import org.layerlens.engine.image.LoadedImage;
 
@@ -45,36 +42,19 @@ public final class ImageBatch {
         AtomicInteger done = new AtomicInteger();
         boolean progress = images.size() >= 50;
         long t0 = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "layerlens-batch");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<R>> futures = new ArrayList<>();
-            for (Path p : images) {
-                futures.add(pool.submit(() -> {
-                    LoadedImage img = c.readOrWarn(p, skipped);
-                    R r = img == null ? null : job.run(img);
-                    int n = done.incrementAndGet();
-                    if (progress && (n % 50 == 0 || n == images.size())) {
-                        double s = (System.nanoTime() - t0) / 1e9;
-                        c.err.printf(Locale.ROOT, "layerlens: %d/%d images, %.1f images/s%n", n, images.size(), n / s);
-                    }
-                    return r;
-                }));
-            }
-            List<R> results = new ArrayList<>();
-            for (Future<R> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+            List<R> results = Workers.run("layerlens-batch", images.size(), workers, null, (none, i) -> {
+                LoadedImage img = c.readOrWarn(images.get(i), skipped);
+                R r = img == null ? null : job.run(img);
+                int n = done.incrementAndGet();
+                if (progress && (n % 50 == 0 || n == images.size())) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    c.err.printf(Locale.ROOT, "layerlens: %d/%d images, %.1f images/s%n", n, images.size(), n / s);
                 }
-            }
-            return new Result<>(results, List.copyOf(skipped));
+                return r;
+            }, null);
+            return new Result<>(new ArrayList<>(results), List.copyOf(skipped));
         } finally {
-            pool.shutdownNow();
             Nd4jRuntime.setThreads(opThreads);
         }
     }

@@ -1,17 +1,12 @@
 package org.layerlens.engine.analysis;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.layerlens.engine.api.EngineThreads;
 import org.layerlens.engine.api.Inspection;
-import org.layerlens.engine.exec.CancelledException;
+import org.layerlens.engine.api.Workers;
 import org.layerlens.engine.exec.ValueView;
 
 /**
@@ -19,7 +14,7 @@ import org.layerlens.engine.exec.ValueView;
  * (modules are independent, and their figures are the bulk of a compare: 38 million values a side
  * for the default model). Outputs are measured in native memory ({@link NativeFigures}), where
  * the passes hold them or computed again there; a mirrored B, flipped back first, is read into two
- * arrays of the thread's own. Results come back in the order asked.
+ * arrays of the thread's own ({@link Workers}). Results come back in the order asked.
  */
 final class PairMeasure {
     private PairMeasure() {
@@ -31,65 +26,19 @@ final class PairMeasure {
      */
     static LayerMetrics[] all(Inspection a, Inspection b, List<String> paths, boolean mirrorB,
                               BooleanSupplier cancelled) {
-        LayerMetrics[] out = new LayerMetrics[paths.size()];
-        int threads = Math.max(1, Math.min(EngineThreads.get(), paths.size()));
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            // arrays only for a mirrored B, flipped back in Java; anything else is measured in native memory
-            float[] bufA = mirrorB ? new float[a.largestOutput()] : null;
-            float[] bufB = mirrorB ? new float[b.largestOutput()] : null;
-            int i;
-            while ((i = next.getAndIncrement()) < out.length) {
-                if (cancelled != null && cancelled.getAsBoolean()) {
-                    throw new CancelledException();
-                }
-                out[i] = measure(a, b, paths.get(i), mirrorB, bufA, bufB);
-            }
-        };
-        if (threads == 1) {
-            worker.run();
-            return out;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "layerlens-compare");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<?>> helpers = new ArrayList<>();
-        RuntimeException failure = null;
+        // arrays only for a mirrored B, flipped back in Java; anything else is measured in native memory
+        Supplier<float[][]> buffers = () -> mirrorB
+                ? new float[][] {new float[a.largestOutput()], new float[b.largestOutput()]}
+                : new float[2][];
         try {
-            for (int t = 1; t < threads; t++) {
-                helpers.add(pool.submit(worker));
-            }
-            worker.run(); // the calling thread is one of them
+            return Workers.run("layerlens-compare", paths.size(), EngineThreads.get(), buffers,
+                    (buf, i) -> measure(a, b, paths.get(i), mirrorB, buf[0], buf[1]), cancelled)
+                    .toArray(new LayerMetrics[0]);
         } catch (RuntimeException e) {
-            failure = e;
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // measuring throws nothing checked
         }
-        if (failure != null) {
-            next.set(out.length); // the others stop after the module they are on
-        }
-        // every helper has finished before this returns: the caller closes the inspections next
-        for (Future<?> f : helpers) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    next.set(out.length);
-                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    next.set(out.length);
-                    failure = new CancelledException();
-                }
-            }
-        }
-        pool.shutdown();
-        if (failure != null) {
-            throw failure;
-        }
-        return out;
     }
 
     private static LayerMetrics measure(Inspection a, Inspection b, String path, boolean mirrorB,

@@ -9,16 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
+import org.layerlens.engine.api.Workers;
 import org.layerlens.engine.exec.CancelledException;
 import org.layerlens.engine.graph.Graph;
 import org.layerlens.engine.image.Images;
@@ -71,69 +68,39 @@ public final class Statistics {
             firstPath.putIfAbsent(v.id(), e.getKey());
         }
         List<String> skipped = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger used = new AtomicInteger();
         BooleanSupplier stop = cancelled == null ? () -> false : cancelled;
-        int n = Math.max(1, Math.min(workers, images.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "layerlens-stats");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < n; w++) {
-                futures.add(pool.submit(() -> {
-                    ValueStats.Scratch scratch = new ValueStats.Scratch();
-                    float[] values = new float[0];
-                    int i;
-                    while ((i = next.getAndIncrement()) < images.size() && !stop.getAsBoolean()) {
-                        Path p = images.get(i);
-                        LoadedImage img;
-                        try {
-                            img = Images.read(p);
-                        } catch (IOException | RuntimeException e) {
-                            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-                            skipped.add(p.toString());
-                            warnings.accept(msg.replace('\n', ' ') + "; skipped");
-                            progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
-                            continue;
-                        }
-                        try (Inspection ins = m.inspectAll(img, null, stop)) {
-                            if (values.length < ins.largestOutput()) {
-                                values = new float[ins.largestOutput()];
-                            }
-                            for (Map.Entry<Integer, ValueStats> e : byValue.entrySet()) {
-                                int count = ins.readInto(firstPath.get(e.getKey()), values);
-                                e.getValue().add(values, count, scratch);
-                            }
-                        }
-                        if (used.incrementAndGet() % GC_EVERY == 0) {
-                            System.gc();
-                        }
-                        progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
-                    }
+            Workers.run("layerlens-stats", images.size(), workers, Scratch::new, (scratch, i) -> {
+                Path p = images.get(i);
+                LoadedImage img;
+                try {
+                    img = Images.read(p);
+                } catch (IOException | RuntimeException e) {
+                    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                    skipped.add(p.toString());
+                    warnings.accept(msg.replace('\n', ' ') + "; skipped");
+                    progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
                     return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
-        } finally {
-            pool.shutdownNow();
-        }
-        if (stop.getAsBoolean()) {
-            throw new CancelledException();
+                }
+                try (Inspection ins = m.inspectAll(img, null, stop)) {
+                    float[] values = scratch.values(ins.largestOutput());
+                    for (Map.Entry<Integer, ValueStats> e : byValue.entrySet()) {
+                        int count = ins.readInto(firstPath.get(e.getKey()), values);
+                        e.getValue().add(values, count, scratch.sums);
+                    }
+                }
+                if (used.incrementAndGet() % GC_EVERY == 0) {
+                    System.gc();
+                }
+                progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
+                return null;
+            }, stop);
+        } catch (RuntimeException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // an image's work throws nothing checked
         }
         List<ModuleStats> modules = new ArrayList<>();
         for (Map.Entry<String, Graph.ModuleRun> e : runs.entrySet()) {
@@ -145,5 +112,18 @@ public final class Statistics {
         sortedSkipped.removeIf(s -> !order.add(s));
         sortedSkipped.sort(null);
         return new DatasetStats(m.name(), used.get(), List.copyOf(sortedSkipped), List.copyOf(modules));
+    }
+
+    /** A worker's own space: the array a module's output is read into, and the sums' scratch. */
+    private static final class Scratch {
+        final ValueStats.Scratch sums = new ValueStats.Scratch();
+        private float[] values = new float[0];
+
+        float[] values(int atLeast) {
+            if (values.length < atLeast) {
+                values = new float[atLeast];
+            }
+            return values;
+        }
     }
 }

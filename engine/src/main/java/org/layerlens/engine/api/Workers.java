@@ -1,0 +1,121 @@
+package org.layerlens.engine.api;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.layerlens.engine.exec.CancelledException;
+
+/**
+ * Independent tasks (images of a folder, modules of a comparison) on several threads, the calling
+ * thread one of them: each thread takes the next index until none is left, with scratch space of
+ * its own, and the results come back in index order. The first failure stops the others after the
+ * task they are on; so does {@code stop}. Either way nothing runs any more when {@link #run}
+ * returns or throws, so the caller may free what the tasks read.
+ */
+public final class Workers {
+    /** One task: {@code index} of the run, with the scratch of the thread running it. */
+    @FunctionalInterface
+    public interface Task<S, R> {
+        R run(S scratch, int index) throws Exception;
+    }
+
+    private Workers() {
+    }
+
+    /**
+     * Runs tasks {@code 0 .. count-1} on at most {@code threads} threads (named {@code name}).
+     *
+     * @param scratch makes each thread's scratch space once (null: none)
+     * @param stop    checked before each task (null: never); when it says stop, no task starts
+     *                any more and {@link CancelledException} is thrown once all have stopped
+     * @return the results in index order (a task may return null)
+     * @throws Exception the first failure of a task, as it was thrown
+     */
+    public static <S, R> List<R> run(String name, int count, int threads, Supplier<S> scratch, Task<S, R> task,
+                                     BooleanSupplier stop) throws Exception {
+        Object[] out = new Object[count];
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        BooleanSupplier halted = () -> failure.get() != null || stop != null && stop.getAsBoolean();
+        Runnable worker = () -> {
+            S s = scratch == null ? null : scratch.get();
+            int i;
+            while (!halted.getAsBoolean() && (i = next.getAndIncrement()) < count) {
+                try {
+                    out[i] = task.run(s, i);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }
+        };
+        int n = Math.max(1, Math.min(threads, count));
+        List<Future<?>> helpers = new ArrayList<>();
+        ExecutorService pool = n == 1 ? null : Executors.newFixedThreadPool(n - 1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int t = 1; t < n; t++) {
+                helpers.add(pool.submit(worker));
+            }
+            worker.run();
+            awaitAll(helpers, failure);
+        } finally {
+            if (pool != null) {
+                pool.shutdown();
+            }
+        }
+        Throwable t = failure.get();
+        if (t instanceof Exception e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
+        if (stop != null && stop.getAsBoolean()) {
+            throw new CancelledException();
+        }
+        @SuppressWarnings("unchecked")
+        List<R> results = (List<R>) Collections.unmodifiableList(Arrays.asList(out));
+        return results;
+    }
+
+    /**
+     * Waits for every helper, even when this thread is interrupted (that counts as a cancel: the
+     * helpers stop after their task, and the interrupt is kept for the caller).
+     */
+    private static void awaitAll(List<Future<?>> helpers, AtomicReference<Throwable> failure) {
+        boolean interrupted = false;
+        for (Future<?> f : helpers) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    failure.compareAndSet(null, new CancelledException());
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause()); // the worker catches all: not reached
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
