@@ -89,7 +89,7 @@ final class BenchCommand implements Command {
                     q(f, 0.5), q(f, 0), q(f, 0.9));
         }
         if (inspect) {
-            c.out.printf(Locale.ROOT, "inspect pass (every output kept): median %.2f ms (min %.2f, p90 %.2f)%s%n",
+            c.out.printf(Locale.ROOT, "inspect pass (every module readable): median %.2f ms (min %.2f, p90 %.2f)%s%n",
                     q(s, 0.5), q(s, 0), q(s, 0.9),
                     fast ? String.format(Locale.ROOT, ", %.2fx fast", q(s, 0.5) / q(f, 0.5)) : "");
         }
