@@ -13,8 +13,8 @@ import org.layerlens.engine.graph.Value;
  * what it holds and is reused by the next value (the smallest free buffer that fits, else the
  * largest, grown); an activation, batch norm or add whose input dies with it writes over that
  * input; a reshape shares its input's buffer; the graph's outputs (the heads) live until the end.
- * Inspect: every value is kept in a buffer of its own, except the outputs of cheap elementwise
- * ops ({@link Kernels#recomputable}), which are computed again from their kept input when asked
+ * Inspect (over the fused graph it runs): every value is kept in a buffer of its own, except the
+ * outputs of cheap elementwise ops left unfused ({@link Kernels#recomputable}), which are computed again from their kept input when asked
  * for: they would double the memory a pass writes, and writing it costs more than computing it.
  * Inspect-all: every value in a buffer of its own (analyses read them all).
  */
