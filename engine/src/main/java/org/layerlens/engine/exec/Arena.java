@@ -2,6 +2,7 @@ package org.layerlens.engine.exec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
 
 import org.layerlens.engine.graph.Value;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -56,12 +57,12 @@ final class Arena implements AutoCloseable {
     }
 
     /** Views over arrays of one's own (a recomputed value and its inputs), to run one kernel outside a pass. */
-    private Arena(int valueCount, java.util.Map<Value, INDArray> arrays) {
+    private Arena(int valueCount, Map<Value, INDArray> arrays) {
         slotOf = null;
         slots = new INDArray[0];
         tensor = new INDArray[valueCount];
         matrix = new INDArray[valueCount];
-        for (java.util.Map.Entry<Value, INDArray> e : arrays.entrySet()) {
+        for (Map.Entry<Value, INDArray> e : arrays.entrySet()) {
             Value v = e.getKey();
             DataBuffer buf = e.getValue().data();
             long offset = e.getValue().offset();
@@ -77,7 +78,7 @@ final class Arena implements AutoCloseable {
      * Views over {@code arrays}, each holding its value's elements row-major from its offset: a
      * kernel bound to them reads and writes those arrays (nothing is owned; closing frees nothing).
      */
-    static Arena over(int valueCount, java.util.Map<Value, INDArray> arrays) {
+    static Arena over(int valueCount, Map<Value, INDArray> arrays) {
         return new Arena(valueCount, arrays);
     }
 

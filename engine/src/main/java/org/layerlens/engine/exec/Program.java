@@ -1,10 +1,13 @@
 package org.layerlens.engine.exec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.BooleanSupplier;
@@ -39,7 +42,7 @@ final class Program implements AutoCloseable {
     /** For each module run, the ops it owns (its own and its descendants'), to sum their time. */
     private final Map<Graph.ModuleRun, int[]> owned = new HashMap<>();
     /** Modules whose ops all went into another module's op (a folded batch norm, a fused activation). */
-    private final java.util.Set<Graph.ModuleRun> fusedAway = new java.util.HashSet<>();
+    private final Set<Graph.ModuleRun> fusedAway = new HashSet<>();
     private final ConcurrentLinkedDeque<Arena> idle = new ConcurrentLinkedDeque<>();
     /**
      * For values the plan does not keep: the op of the unfused graph that computes them from their
@@ -102,7 +105,7 @@ final class Program implements AutoCloseable {
      */
     private static int[] readyAt(Graph lowered, Graph g) {
         int[] at = new int[lowered.valueCount()];
-        java.util.Arrays.fill(at, Integer.MAX_VALUE);
+        Arrays.fill(at, Integer.MAX_VALUE);
         at[g.input().id()] = 0;
         for (int i = 0; i < g.ops().size(); i++) {
             at[g.ops().get(i).output().id()] = i + 1;
