@@ -48,7 +48,7 @@ public final class Comparer {
     private Comparer() {
     }
 
-    /** Two models on one image: two inspect passes, then {@link #of}. */
+    /** Two models on one image: two inspect-all passes, then {@link #of}. */
     public static Comparison models(Model a, Model b, LoadedImage img, Options o, Progress progress,
                                     BooleanSupplier cancelled) {
         progress.update(0, 3, "inspecting " + a.name());

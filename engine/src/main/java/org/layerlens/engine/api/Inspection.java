@@ -81,8 +81,8 @@ public final class Inspection implements AutoCloseable {
     /**
      * The output of the module at {@code path} in native memory, for native code that reads every
      * module without copying it into Java arrays: where the pass holds it, or computed again into
-     * memory of the view's own ({@link Model#inspect}'s batch norm and activation outputs;
-     * {@link Model#inspectAll} holds them all). Close the view when done; valid at most until this
+     * memory of the view's own ({@link Model#inspect}'s convolution and batch norm outputs that
+     * fusion took away; {@link Model#inspectAll} holds them all). Close the view when done; valid at most until this
      * inspection is closed. Null when the module has no output of its own.
      */
     public ValueView outputView(String path) {

@@ -46,16 +46,19 @@ public final class Workers {
         Object[] out = new Object[count];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        BooleanSupplier halted = () -> failure.get() != null || stop != null && stop.getAsBoolean();
+        Thread caller = Thread.currentThread();
+        // an interrupt of the calling thread stops the run like a stop does
+        BooleanSupplier halted = () -> failure.get() != null || caller.isInterrupted()
+                || stop != null && stop.getAsBoolean();
         Runnable worker = () -> {
-            S s = scratch == null ? null : scratch.get();
-            int i;
-            while (!halted.getAsBoolean() && (i = next.getAndIncrement()) < count) {
-                try {
+            try {
+                S s = scratch == null ? null : scratch.get();
+                int i;
+                while (!halted.getAsBoolean() && (i = next.getAndIncrement()) < count) {
                     out[i] = task.run(s, i);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
                 }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
             }
         };
         int n = Math.max(1, Math.min(threads, count));
@@ -70,11 +73,16 @@ public final class Workers {
                 helpers.add(pool.submit(worker));
             }
             worker.run();
-            awaitAll(helpers, failure);
+        } catch (RuntimeException | Error e) { // a helper thread could not be started
+            failure.compareAndSet(null, e);
         } finally {
+            awaitAll(helpers, failure); // nothing of this run goes on after it
             if (pool != null) {
                 pool.shutdown();
             }
+        }
+        if (caller.isInterrupted()) {
+            failure.compareAndSet(null, new CancelledException());
         }
         Throwable t = failure.get();
         if (t instanceof Exception e) {
@@ -96,7 +104,7 @@ public final class Workers {
 
     /**
      * Waits for every helper, even when this thread is interrupted (that counts as a cancel: the
-     * helpers stop after their task, and the interrupt is kept for the caller).
+     * helpers stop after their task; the interrupt is kept for the caller).
      */
     private static void awaitAll(List<Future<?>> helpers, AtomicReference<Throwable> failure) {
         boolean interrupted = false;
@@ -107,7 +115,7 @@ public final class Workers {
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    failure.compareAndSet(null, new CancelledException());
+                    failure.compareAndSet(null, new CancelledException()); // the helpers stop on it
                 } catch (ExecutionException e) {
                     failure.compareAndSet(null, e.getCause()); // the worker catches all: not reached
                     break;

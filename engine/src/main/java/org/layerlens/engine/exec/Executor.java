@@ -45,7 +45,7 @@ public final class Executor implements AutoCloseable {
         return p;
     }
 
-    /** The graph a mode runs (fused for FAST): for tests and for the closing numbers. */
+    /** The graph a mode runs (fused for FAST and INSPECT): for tests and for the closing numbers. */
     public Graph compiled(Mode mode) {
         return program(mode).graph();
     }

@@ -11,7 +11,7 @@ import org.layerlens.engine.graph.Op;
 import org.layerlens.engine.graph.Value;
 
 /**
- * The fast pass's one-time transformation of a traced graph: a batch norm after a convolution is
+ * The fast and inspect passes' one-time transformation of a traced graph: a batch norm after a convolution is
  * folded into the convolution's weights and bias; an activation is fused into the convolution or
  * batch norm before it; a residual add is fused into the convolution that produces one of its
  * inputs. Each rule applies only where the intermediate value has no other reader, so the fused

@@ -49,7 +49,11 @@ final class Program implements AutoCloseable {
      * inputs (kept, or themselves computed again first).
      */
     private final Map<Integer, Op> recompute = new HashMap<>();
-    /** Kernels of the recomputed ops that are not elementwise (convolutions), made on first read. */
+    /**
+     * The recomputed ops' kernels (weights in their layout), made on first read and kept with the
+     * program: elementwise ones (batch norm, activations) and any other (convolutions).
+     */
+    private final Map<Op, Kernels.Elementwise> recomputeElementwise = new ConcurrentHashMap<>();
     private final Map<Op, Kernel> recomputeKernels = new ConcurrentHashMap<>();
     private final int maxIdle;
 
@@ -86,7 +90,14 @@ final class Program implements AutoCloseable {
             int[] readyAt = readyAt(lowered, g);
             for (Graph.ModuleRun m : g.modules()) {
                 if (values[m.output().id()] != null) {
-                    ready.get(readyAt[m.output().id()]).add(m);
+                    // children before parents: a parent waits for its last child's op too
+                    int at = readyAt[m.output().id()];
+                    for (Graph.ModuleRun c : g.modules()) {
+                        if (values[c.output().id()] != null && g.style().within(c.path(), m.path())) {
+                            at = Math.max(at, readyAt[c.output().id()]);
+                        }
+                    }
+                    ready.get(at).add(m);
                     owned.put(m, ownedOps(g, m.path()));
                     if (owned.get(m).length == 0 && ownedOps(lowered, m.path()).length > 0) {
                         fusedAway.add(m);
@@ -94,7 +105,13 @@ final class Program implements AutoCloseable {
                 }
             }
         }
-        this.maxIdle = mode == Mode.FAST ? Math.max(2, Runtime.getRuntime().availableProcessors()) : 2;
+        // idle arenas kept for the next run: one per core for fast passes (folders run in parallel),
+        // two inspect arenas (the window's pass and the next), one inspect-all (147 MB for the default model)
+        this.maxIdle = switch (mode) {
+            case FAST -> Math.max(2, Runtime.getRuntime().availableProcessors());
+            case INSPECT -> 2;
+            case INSPECT_ALL -> 1;
+        };
     }
 
     /**
@@ -192,7 +209,8 @@ final class Program implements AutoCloseable {
 
     /**
      * A value of a finished inspect pass as floats (H, W, C): read from its buffer when the plan
-     * kept it, else computed again from its input by the same elementwise arithmetic the pass used.
+     * kept it, else computed again from kept inputs by its op of the unfused graph (a convolution's
+     * own output, its batch norm's: not the pass's folded arithmetic, which never produced them).
      */
     float[] read(Arena a, Value v) {
         if (plan.kept()[v.id()]) {
@@ -263,11 +281,18 @@ final class Program implements AutoCloseable {
             INDArray z = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
                     Arena.matrixShape(v), 'c');
             arrays.put(v, z);
-            if (Kernels.recomputable(op)) {
-                Kernels.elementwise(op).bind(arrays.get(op.inputs().get(0)), z).run();
-            } else {
-                Kernel k = recomputeKernels.computeIfAbsent(op, Kernels::of);
-                k.bind(Arena.over(values.length, arrays)).run();
+            try {
+                // the op's kernel on views of these arrays shaped as its values (a reshaped input too)
+                Arena views = Arena.over(values.length, arrays);
+                if (Kernels.recomputable(op)) {
+                    recomputeElementwise.computeIfAbsent(op, Kernels::elementwise)
+                            .bind(views.matrix(op.inputs().get(0)), views.matrix(v)).run();
+                } else {
+                    recomputeKernels.computeIfAbsent(op, Kernels::of).bind(views).run();
+                }
+            } catch (RuntimeException | Error e) {
+                z.close();
+                throw e;
             }
             return z;
         } finally {
@@ -292,5 +317,8 @@ final class Program implements AutoCloseable {
         while ((a = idle.pollFirst()) != null) {
             a.close();
         }
+        // their weights' native arrays are freed with them by ND4J's deallocator
+        recomputeElementwise.clear();
+        recomputeKernels.clear();
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One operation of a traced graph. Every op belongs to the module that emitted it
  * ({@link #path()}, a leaf of the module tree) and produces one value. Ops are immutable: the
- * fast pass's fusions make new ops (a convolution that also applies the batch norm, the
+ * fast and inspect passes' fusions make new ops (a convolution that also applies the batch norm, the
  * activation and the residual add after it) and leave the traced graph as it was.
  */
 public sealed interface Op {

@@ -92,4 +92,35 @@ class WorkersTest {
         }, () -> seen.size() >= 10));
         assertTrue(seen.size() >= 10 && seen.size() <= 12, seen.size() + " tasks ran: at most one per thread after the stop");
     }
+
+    @Test
+    void anInterruptOfTheCallerStopsTheRunAndIsKept() {
+        Thread caller = Thread.currentThread();
+        List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+        try {
+            assertThrows(CancelledException.class, () -> Workers.run("test-workers", 500, 2, null, (s, i) -> {
+                seen.add(i);
+                if (i == 20) {
+                    caller.interrupt();
+                }
+                return i;
+            }, null));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+            assertTrue(seen.size() < 30, seen.size() + " tasks ran after an interrupt at the 21st");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void aScratchThatCannotBeMadeFailsTheRunAfterEveryThreadStopped() {
+        AtomicInteger made = new AtomicInteger();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Workers.run("test-workers", 100, 2, () -> {
+            if (made.incrementAndGet() == 2) {
+                throw new IllegalStateException("no memory for the second thread's scratch");
+            }
+            return new int[1];
+        }, (s, i) -> i, null));
+        assertTrue(e.getMessage().contains("second thread"), e.getMessage());
+    }
 }
