@@ -105,13 +105,11 @@ final class Program implements AutoCloseable {
                 }
             }
         }
-        // idle arenas kept for the next run: one per core for fast passes (folders run in parallel),
-        // two inspect arenas (the window's pass and the next), one inspect-all (147 MB for the default model)
-        this.maxIdle = switch (mode) {
-            case FAST -> Math.max(2, Runtime.getRuntime().availableProcessors());
-            case INSPECT -> 2;
-            case INSPECT_ALL -> 1;
-        };
+        // idle arenas kept for the next run: one per core for fast passes (folders run in parallel);
+        // two inspect arenas (the window's pass and the next) and two inspect-all ones (a compare's A
+        // and B: with one kept, every compare made a 147 MB arena anew and first touched its pages,
+        // 154-160 -> 186 ms at one thread)
+        this.maxIdle = mode == Mode.FAST ? Math.max(2, Runtime.getRuntime().availableProcessors()) : 2;
     }
 
     /**
