@@ -30,15 +30,9 @@ final class PairMeasure {
         Supplier<float[][]> buffers = () -> mirrorB
                 ? new float[][] {new float[a.largestOutput()], new float[b.largestOutput()]}
                 : new float[2][];
-        try {
-            return Workers.run("layerlens-compare", paths.size(), EngineThreads.get(), buffers,
-                    (buf, i) -> measure(a, b, paths.get(i), mirrorB, buf[0], buf[1]), cancelled)
-                    .toArray(new LayerMetrics[0]);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // measuring throws nothing checked
-        }
+        return Workers.run("layerlens-compare", paths.size(), EngineThreads.get(), buffers,
+                (buf, i) -> measure(a, b, paths.get(i), mirrorB, buf[0], buf[1]), cancelled)
+                .toArray(new LayerMetrics[0]);
     }
 
     private static LayerMetrics measure(Inspection a, Inspection b, String path, boolean mirrorB,

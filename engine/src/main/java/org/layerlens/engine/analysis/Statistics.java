@@ -71,37 +71,31 @@ public final class Statistics {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger used = new AtomicInteger();
         BooleanSupplier stop = cancelled == null ? () -> false : cancelled;
-        try {
-            Workers.run("layerlens-stats", images.size(), workers, Scratch::new, (scratch, i) -> {
-                Path p = images.get(i);
-                LoadedImage img;
-                try {
-                    img = Images.read(p);
-                } catch (IOException | RuntimeException e) {
-                    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-                    skipped.add(p.toString());
-                    warnings.accept(msg.replace('\n', ' ') + "; skipped");
-                    progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
-                    return null;
-                }
-                try (Inspection ins = m.inspectAll(img, null, stop)) {
-                    float[] values = scratch.values(ins.largestOutput());
-                    for (Map.Entry<Integer, ValueStats> e : byValue.entrySet()) {
-                        int count = ins.readInto(firstPath.get(e.getKey()), values);
-                        e.getValue().add(values, count, scratch.sums);
-                    }
-                }
-                if (used.incrementAndGet() % GC_EVERY == 0) {
-                    System.gc();
-                }
+        Workers.run("layerlens-stats", images.size(), workers, Scratch::new, (scratch, i) -> {
+            Path p = images.get(i);
+            LoadedImage img;
+            try {
+                img = Images.read(p);
+            } catch (IOException | RuntimeException e) {
+                String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                skipped.add(p.toString());
+                warnings.accept(msg.replace('\n', ' ') + "; skipped");
                 progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
                 return null;
-            }, stop);
-        } catch (RuntimeException | InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // an image's work throws nothing checked
-        }
+            }
+            try (Inspection ins = m.inspectAll(img, null, stop)) {
+                float[] values = scratch.values(ins.largestOutput());
+                for (Map.Entry<Integer, ValueStats> e : byValue.entrySet()) {
+                    int count = ins.readInto(firstPath.get(e.getKey()), values);
+                    e.getValue().add(values, count, scratch.sums);
+                }
+            }
+            if (used.incrementAndGet() % GC_EVERY == 0) {
+                System.gc();
+            }
+            progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
+            return null;
+        }, stop);
         List<ModuleStats> modules = new ArrayList<>();
         for (Map.Entry<String, Graph.ModuleRun> e : runs.entrySet()) {
             Graph.ModuleRun r = e.getValue();

@@ -23,10 +23,10 @@ import org.layerlens.engine.exec.CancelledException;
  * returns or throws, so the caller may free what the tasks read.
  */
 public final class Workers {
-    /** One task: {@code index} of the run, with the scratch of the thread running it. */
+    /** One task: {@code index} of the run, with the scratch of the thread running it; may throw an {@code X}. */
     @FunctionalInterface
-    public interface Task<S, R> {
-        R run(S scratch, int index) throws Exception;
+    public interface Task<S, R, X extends Exception> {
+        R run(S scratch, int index) throws X;
     }
 
     private Workers() {
@@ -39,10 +39,10 @@ public final class Workers {
      * @param stop    checked before each task (null: never); when it says stop, no task starts
      *                any more and {@link CancelledException} is thrown once all have stopped
      * @return the results in index order (a task may return null)
-     * @throws Exception the first failure of a task, as it was thrown
+     * @throws X the first failure of a task, as it was thrown (an unchecked one likewise)
      */
-    public static <S, R> List<R> run(String name, int count, int threads, Supplier<S> scratch, Task<S, R> task,
-                                     BooleanSupplier stop) throws Exception {
+    public static <S, R, X extends Exception> List<R> run(String name, int count, int threads, Supplier<S> scratch,
+                                                          Task<S, R, X> task, BooleanSupplier stop) throws X {
         Object[] out = new Object[count];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -85,14 +85,17 @@ public final class Workers {
             failure.compareAndSet(null, new CancelledException());
         }
         Throwable t = failure.get();
-        if (t instanceof Exception e) {
+        if (t instanceof RuntimeException e) {
             throw e;
         }
         if (t instanceof Error e) {
             throw e;
         }
         if (t != null) {
-            throw new IllegalStateException(t);
+            // checked: only a task throws one, so it is an X
+            @SuppressWarnings("unchecked")
+            X x = (X) t;
+            throw x;
         }
         if (stop != null && stop.getAsBoolean()) {
             throw new CancelledException();

@@ -49,11 +49,7 @@ final class Program implements AutoCloseable {
      * inputs (kept, or themselves computed again first).
      */
     private final Map<Integer, Op> recompute = new HashMap<>();
-    /**
-     * The recomputed ops' kernels (weights in their layout), made on first read and kept with the
-     * program: elementwise ones (batch norm, activations) and any other (convolutions).
-     */
-    private final Map<Op, Kernels.Elementwise> recomputeElementwise = new ConcurrentHashMap<>();
+    /** The recomputed ops' kernels (weights in their layout), made on first read and kept with the program. */
     private final Map<Op, Kernel> recomputeKernels = new ConcurrentHashMap<>();
     private final int maxIdle;
 
@@ -280,14 +276,8 @@ final class Program implements AutoCloseable {
                     Arena.matrixShape(v), 'c');
             arrays.put(v, z);
             try {
-                // the op's kernel on views of these arrays shaped as its values (a reshaped input too)
-                Arena views = Arena.over(values.length, arrays);
-                if (Kernels.recomputable(op)) {
-                    recomputeElementwise.computeIfAbsent(op, Kernels::elementwise)
-                            .bind(views.matrix(op.inputs().get(0)), views.matrix(v)).run();
-                } else {
-                    recomputeKernels.computeIfAbsent(op, Kernels::of).bind(views).run();
-                }
+                // the op's kernel, as a pass runs it, on views of these arrays shaped as its values
+                recomputeKernels.computeIfAbsent(op, Kernels::of).bind(Arena.over(values.length, arrays)).run();
             } catch (RuntimeException | Error e) {
                 z.close();
                 throw e;
@@ -316,7 +306,6 @@ final class Program implements AutoCloseable {
             a.close();
         }
         // their weights' native arrays are freed with them by ND4J's deallocator
-        recomputeElementwise.clear();
         recomputeKernels.clear();
     }
 }
