@@ -57,8 +57,7 @@ public final class Statistics {
      * the next module boundary.
      */
     public static DatasetStats run(Model m, List<Path> images, int workers, Progress progress,
-                                   Consumer<String> warnings, BooleanSupplier cancelled)
-            throws InterruptedException {
+                                   Consumer<String> warnings, BooleanSupplier cancelled) {
         Map<String, Graph.ModuleRun> runs = reported(m);
         Map<Integer, ValueStats> byValue = new LinkedHashMap<>();
         Map<Integer, String> firstPath = new LinkedHashMap<>();

@@ -29,7 +29,7 @@ public final class Activations implements AutoCloseable {
 
     /**
      * Copies a value's elements into {@code dst} (at least {@code v.elements()} long), computing
-     * a value the plan did not keep again as {@link #read(Value)} does; nothing allocated for a kept one.
+     * a value the plan did not keep again as {@link #read(Value)} does; a kept one is one block copy.
      */
     public synchronized void read(Value v, float[] dst) {
         if (arena == null) {

@@ -148,15 +148,6 @@ final class Arena implements AutoCloseable {
         return slots[slotOf[v.id()]].data().getFloatsAt(0, (int) v.elements());
     }
 
-    /** Copies a value's elements into {@code dst} (one block copy out of native memory, nothing allocated). */
-    void read(Value v, float[] dst) {
-        int n = (int) v.elements();
-        if (dst.length < n) {
-            throw new IllegalArgumentException(v + " has " + n + " values, the buffer " + dst.length);
-        }
-        slots[slotOf[v.id()]].data().asNioFloat().get(dst, 0, n);
-    }
-
     long bytes() {
         long n = 0;
         for (INDArray s : slots) {

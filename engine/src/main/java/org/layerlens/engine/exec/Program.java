@@ -207,14 +207,19 @@ final class Program implements AutoCloseable {
      * own output, its batch norm's: not the pass's folded arithmetic, which never produced them).
      */
     float[] read(Arena a, Value v) {
-        if (plan.kept()[v.id()]) {
-            return a.read(v);
+        float[] out = new float[(int) v.elements()];
+        read(a, v, out);
+        return out;
+    }
+
+    /** The same into {@code dst} (at least {@code v.elements()} long): a kept value is one block copy. */
+    void read(Arena a, Value v, float[] dst) {
+        int n = (int) v.elements();
+        if (dst.length < n) {
+            throw new IllegalArgumentException(v + " has " + n + " values, the buffer " + dst.length);
         }
-        INDArray m = materialize(a, v);
-        try {
-            return m.data().asFloat();
-        } finally {
-            m.close();
+        try (ValueView w = view(a, v)) {
+            w.values().asFloatBuffer().get(dst, 0, n);
         }
     }
 
@@ -225,24 +230,6 @@ final class Program implements AutoCloseable {
         }
         INDArray m = materialize(a, v);
         return new ValueView(Arena.view(m.data(), v), m);
-    }
-
-    /** The same into {@code dst} (at least {@code v.elements()} long): a kept value is one block copy. */
-    void read(Arena a, Value v, float[] dst) {
-        if (plan.kept()[v.id()]) {
-            a.read(v, dst);
-            return;
-        }
-        int n = (int) v.elements();
-        if (dst.length < n) {
-            throw new IllegalArgumentException(v + " has " + n + " values, the buffer " + dst.length);
-        }
-        INDArray m = materialize(a, v);
-        try {
-            m.data().asNioFloat().get(dst, 0, n);
-        } finally {
-            m.close();
-        }
     }
 
     /**

@@ -85,6 +85,35 @@ class PairMeasureTest {
         close(LayerMetrics.of(v, w), NativeFigures.of(direct(v), direct(w), v.length), "one value changed");
     }
 
+    @Test
+    void nativeFiguresOverSeveralBlocksAndAPartOfOne() {
+        // two whole blocks and a part of a third, with a NaN-free spread of magnitudes and one
+        // value far apart in the last, partial block: the blocks' sums and maxima are joined
+        java.util.Random r = new java.util.Random(5);
+        float[] v = new float[2 * NativeFigures.BLOCK + 1234];
+        float[] w = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(4) - 1));
+            w[i] = v[i] + (float) (r.nextGaussian() * 1e-3);
+        }
+        w[v.length - 7] += 40;
+        v[NativeFigures.BLOCK + 3] = -900; // the largest |a|, in the second block, equal in both
+        w[NativeFigures.BLOCK + 3] = -900;
+        LayerMetrics want = LayerMetrics.of(v, w);
+        LayerMetrics got = NativeFigures.of(direct(v), direct(w), v.length);
+        close(want, got, "three blocks");
+        // OpenCV subtracts in float, LayerMetrics.of in double
+        assertEquals(want.maxAbs(), got.maxAbs(), 1e-6 * want.maxAbs(), "the largest difference, in the last block");
+        assertTrue(got.maxAbs() > 39, "the largest difference is the one in the last block: " + got.maxAbs());
+        assertEquals(want.maxAbs() / 900, got.relErr(), 1e-6 * want.relErr(), "relative error against the second block's |a|");
+        w[v.length - 3] = Float.NaN;
+        assertTrue(Double.isNaN(NativeFigures.of(direct(v), direct(w), v.length).maxAbs()), "a NaN in the part block");
+        w[v.length - 3] = v[v.length - 3];
+        w[5] = Float.NaN;
+        assertTrue(Double.isNaN(NativeFigures.of(direct(v), direct(w), v.length).maxAbs()), "a NaN in the first block");
+        assertEquals(0, NativeFigures.of(direct(v), direct(w), 0).maxAbs(), "no values");
+    }
+
     private static ByteBuffer direct(float[] v) {
         ByteBuffer b = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.nativeOrder());
         b.asFloatBuffer().put(v);
