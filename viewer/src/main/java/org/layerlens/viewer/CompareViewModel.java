@@ -23,6 +23,7 @@ import org.layerlens.engine.analysis.Comparer;
 import org.layerlens.engine.analysis.Comparison;
 import org.layerlens.engine.analysis.Int8Simulation;
 import org.layerlens.engine.analysis.ModuleComparison;
+import org.layerlens.engine.analysis.Passes;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.image.Images;
@@ -312,14 +313,14 @@ public final class CompareViewModel {
         // both sides from inspect-all passes: every module's own unfused value kept, the comparison
         // reads them all and recomputes none, and both sides have the same arithmetic (the window's
         // pass is fused), so that modules that agree differ by exactly 0
-        Inspection ia = a.inspectAll(imgA, e -> job.progress(0.9 * done.incrementAndGet() / total), job::cancelled);
-        Inspection ib;
-        try {
-            ib = b.inspectAll(imgB, e -> job.progress(0.9 * done.incrementAndGet() / total), job::cancelled);
-        } catch (RuntimeException | Error e) {
-            ia.close();
-            throw e;
-        }
+        Model modelB = b;
+        LoadedImage imageB = imgB;
+        Passes passes = Passes.run(
+                () -> a.inspectAll(imgA, e -> job.progress(0.9 * done.incrementAndGet() / total), job::cancelled),
+                () -> modelB.inspectAll(imageB, e -> job.progress(0.9 * done.incrementAndGet() / total), job::cancelled),
+                job::cancelled);
+        Inspection ia = passes.a();
+        Inspection ib = passes.b();
         long t1 = System.nanoTime();
         try {
             String imageA = imgA.name();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
+import org.layerlens.engine.api.Box;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.LayerData;
@@ -48,29 +49,25 @@ public final class Comparer {
     private Comparer() {
     }
 
-    /** Two models on one image: two inspect-all passes, then {@link #of}. */
+    /** Two models on one image: two inspect-all passes ({@link Passes}), then {@link #of}. */
     public static Comparison models(Model a, Model b, LoadedImage img, Options o, Progress progress,
                                     BooleanSupplier cancelled) {
-        progress.update(0, 3, "inspecting " + a.name());
-        try (Inspection ia = a.inspectAll(img, null, cancelled)) {
-            progress.update(1, 3, "inspecting " + b.name());
-            try (Inspection ib = b.inspectAll(img, null, cancelled)) {
-                progress.update(2, 3, "comparing");
-                return of(ia, ib, a.name(), b.name(), img.name(), null, o, cancelled);
-            }
+        progress.update(0, 2, "inspecting " + a.name() + " and " + b.name());
+        try (Passes p = Passes.run(() -> a.inspectAll(img, null, cancelled), () -> b.inspectAll(img, null, cancelled),
+                cancelled)) {
+            progress.update(1, 2, "comparing");
+            return of(p.a(), p.b(), a.name(), b.name(), img.name(), null, o, cancelled);
         }
     }
 
     /** One model on two images: per module, image B's activations against image A's. */
     public static Comparison images(Model m, LoadedImage a, LoadedImage b, Options o, Progress progress,
                                     BooleanSupplier cancelled) {
-        progress.update(0, 3, "inspecting " + a.name());
-        try (Inspection ia = m.inspectAll(a, null, cancelled)) {
-            progress.update(1, 3, "inspecting " + b.name());
-            try (Inspection ib = m.inspectAll(b, null, cancelled)) {
-                progress.update(2, 3, "comparing");
-                return of(ia, ib, m.name(), m.name(), a.name(), b.name(), o, cancelled);
-            }
+        progress.update(0, 2, "inspecting " + a.name() + " and " + b.name());
+        try (Passes p = Passes.run(() -> m.inspectAll(a, null, cancelled), () -> m.inspectAll(b, null, cancelled),
+                cancelled)) {
+            progress.update(1, 2, "comparing");
+            return of(p.a(), p.b(), m.name(), m.name(), a.name(), b.name(), o, cancelled);
         }
     }
 
@@ -141,8 +138,25 @@ public final class Comparer {
             double width = b.image().width();
             db = db.stream().map(d -> Mirror.detection(d, width)).toList();
         }
+        db = inFrameOf(a.image(), b.image(), db);
         return new Comparison(nameA, nameB, image, imageB, o.tolerance(), List.copyOf(modules), first,
                 List.copyOf(onlyInA), List.copyOf(onlyInB), da, db, DetectionMatcher.pair(da, db, o.matchIou()));
+    }
+
+    /**
+     * B's detections in A's image frame: the same where the images are the same size; scaled by
+     * the ratio of the sizes where they are not (both went through the same preprocessing to the
+     * network's input, so an image and its resized copy give boxes that differ only by that scale,
+     * and compared in pixels of their own they never matched).
+     */
+    static List<Detection> inFrameOf(LoadedImage a, LoadedImage b, List<Detection> db) {
+        double sx = (double) a.originalWidth() / b.originalWidth();
+        double sy = (double) a.originalHeight() / b.originalHeight();
+        if (sx == 1 && sy == 1) {
+            return db;
+        }
+        return db.stream().map(d -> d.withBoxes(x -> new Box(x.x1() * sx, x.y1() * sy, x.x2() * sx, x.y2() * sy)))
+                .toList();
     }
 
     /** One module in the report: compared already ({@code fixed}: not comparable), or measured as value pair {@code pair}. */

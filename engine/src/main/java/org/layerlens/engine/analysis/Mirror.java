@@ -3,7 +3,6 @@ package org.layerlens.engine.analysis;
 import org.layerlens.engine.api.Box;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.LayerData;
-import org.layerlens.engine.api.Provenance;
 
 /**
  * Left-right mirroring of what a pass on a mirrored image produced, back into the original
@@ -43,11 +42,7 @@ public final class Mirror {
 
     /** A detection on the mirrored image of an image {@code width} pixels wide, as it lies on the original. */
     public static Detection detection(Detection d, double width) {
-        Provenance p = d.provenance();
-        Provenance q = p == null ? null : new Provenance(p.head(), p.rows(), p.cols(), p.row(), p.col(), p.anchor(),
-                p.priorIndex(), box(p.prior(), width), p.offsets(), box(p.decoded(), width), p.classScores(),
-                box(p.receptiveField(), width), p.suppressed());
-        return new Detection(d.classId(), d.label(), d.score(), box(d.box(), width), q);
+        return d.withBoxes(b -> box(b, width));
     }
 
     static Box box(Box b, double width) {

@@ -20,4 +20,20 @@ public record Detection(int classId, String label, float score, Box box, Provena
     public double y2() {
         return box.y2();
     }
+
+    /**
+     * The same detection with every box it holds (its own; its provenance's prior, decoded box and
+     * receptive field) mapped by {@code f}: into another image's frame (mirrored, resized).
+     */
+    public Detection withBoxes(java.util.function.UnaryOperator<Box> f) {
+        Provenance p = provenance;
+        Provenance q = p == null ? null : new Provenance(p.head(), p.rows(), p.cols(), p.row(), p.col(), p.anchor(),
+                p.priorIndex(), map(p.prior(), f), p.offsets(), map(p.decoded(), f), p.classScores(),
+                map(p.receptiveField(), f), p.suppressed());
+        return new Detection(classId, label, score, map(box, f), q);
+    }
+
+    private static Box map(Box b, java.util.function.UnaryOperator<Box> f) {
+        return b == null ? null : f.apply(b);
+    }
 }

@@ -25,6 +25,14 @@ public final class EngineThreads {
         Nd4jRuntime.setThreads(n);
     }
 
+    /**
+     * Runs {@code work} (passes on the calling thread) on at most {@code n} of the threads: for
+     * passes that run side by side on several threads, each with its share.
+     */
+    public static <T> T withShare(int n, java.util.function.Supplier<T> work) {
+        return Nd4jRuntime.withShare(n, work);
+    }
+
     /** The default: physical cores (or {@code OMP_NUM_THREADS} when set). */
     public static int defaultCount() {
         return Nd4jRuntime.defaultThreads();

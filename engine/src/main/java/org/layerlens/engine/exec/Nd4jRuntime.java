@@ -60,7 +60,31 @@ public final class Nd4jRuntime {
      * count, not OpenMP's default of every logical CPU.
      */
     static void applyToCallingThread() {
-        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Integer share = SHARE.get();
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps()
+                .setOmpNumThreads(share == null ? threads : Math.min(share, threads));
+    }
+
+    /** The calling thread's share of the threads while it runs one of several passes side by side; none: all. */
+    private static final ThreadLocal<Integer> SHARE = new ThreadLocal<>();
+
+    /**
+     * Runs {@code work} with the passes the calling thread runs using at most {@code n} of the
+     * engine's threads (OpenMP's count is each thread's own), so that two passes side by side on
+     * two threads share the cores instead of each spreading over all of them.
+     */
+    public static <T> T withShare(int n, java.util.function.Supplier<T> work) {
+        Integer before = SHARE.get();
+        SHARE.set(Math.max(1, n));
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                SHARE.remove();
+            } else {
+                SHARE.set(before);
+            }
+        }
     }
 
     /**

@@ -256,6 +256,16 @@ class AnalysisTest {
         Path stats = Files.writeString(dir.resolve("stats.json"), StatsJson.write(s));
         Calibration cal = Calibration.read(stats, Calibration.Choice.MINMAX);
         Model q = Int8Simulation.apply(four, cal, Int8Simulation.Weights.PER_CHANNEL);
+        // the same paths on a network whose heads have other shapes (21 classes): its ranges would
+        // be another network's, so the table is refused, also once exported and read back
+        Model tw = Model.open(TestData.reference("mb2-ssd-lite-random-21.pth"), null);
+        Path exported = Files.writeString(dir.resolve("exported.json"), cal.toJson(cal.ranges().keySet()));
+        for (Calibration c : List.of(cal, Calibration.read(exported, Calibration.Choice.MINMAX))) {
+            IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                    () -> Int8Simulation.apply(tw, c, Int8Simulation.Weights.PER_TENSOR));
+            assertTrue(other.getMessage().contains("ranges of another model: classification_headers.0.3 is [24, 19, 19] "
+                    + "there, [126, 19, 19] in"), other.getMessage());
+        }
         assertTrue(q.notComparable().contains("base_net.0.0") && q.notComparable().contains("base_net.0.1"));
         assertFalse(q.notComparable().contains("base_net.0.2"));
         Comparison c = Comparer.models(four, q, coffee, Comparer.Options.DEFAULT, Progress.NONE, null);
