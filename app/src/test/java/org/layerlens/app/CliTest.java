@@ -76,6 +76,55 @@ class CliTest {
         assertEquals(first.getAsJsonArray("detections"), arr.get(2).getAsJsonObject().getAsJsonArray("detections"));
     }
 
+    /**
+     * A dataset's root with its images one folder down: one line saying so, exit 1, from
+     * {@code detect} and {@code stats}; a subfolder beside images is a warning and the images run.
+     */
+    @Test
+    void foldersWithImagesOnlyInSubfoldersAreToldSo(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("voc"));
+        Files.createDirectories(root.resolve("JPEGImages"));
+        Files.copy(Repo.sample("coffee.png"), root.resolve("JPEGImages").resolve("a.png"));
+        String told = root + ": no images (bmp, jpeg, jpg, png, tif, tiff, webp) in the folder itself; subfolders are "
+                + "not read (JPEGImages/): give the folder that holds the images";
+        Result detect = run("detect", "--model", MODEL, "--image", root.toString());
+        assertEquals(1, detect.code());
+        assertEquals("layerlens: " + told, detect.err().strip());
+        Result stats = run("stats", "--model", MODEL, "--dataset", root.toString());
+        assertEquals(1, stats.code());
+        assertEquals(1, stats.err().strip().lines().count(), stats.err());
+        assertTrue(stats.err().contains("subfolders are not read (JPEGImages/)"), stats.err());
+
+        Files.copy(Repo.sample("shapes-01.png"), root.resolve("b.png"));
+        Path json = dir.resolve("out.json");
+        Result both = run("detect", "--model", MODEL, "--image", root.toString(), "--json", json.toString());
+        assertEquals(0, both.code(), both.err());
+        assertTrue(both.err().contains("layerlens: warning: " + root + ": 1 subfolder(s) not read (JPEGImages/)"),
+                both.err());
+        assertEquals(1, JsonParser.parseString(Files.readString(json)).getAsJsonArray().size());
+    }
+
+    /** eval says what it cannot score: a class the model does not have, a box no detection can match. */
+    @Test
+    void evalNamesMisspeltClassesAndBoxesOutsideTheImage(@TempDir Path dir) throws Exception {
+        for (String n : new String[] {"shapes-01", "shapes-02", "shapes-03"}) {
+            Files.copy(Repo.sample(n + ".png"), dir.resolve(n + ".png"));
+            Files.copy(Repo.sample(n + ".xml"), dir.resolve(n + ".xml"));
+        }
+        Path xml = dir.resolve("shapes-02.xml");
+        Files.writeString(xml, Files.readString(xml).replace("<name>circle</name>", "<name>Circle</name>"));
+        Path out = dir.resolve("shapes-03.xml");
+        Files.writeString(out, Files.readString(out).replaceFirst("<xmin>\\d+</xmin>", "<xmin>600</xmin>")
+                .replaceFirst("<xmax>\\d+</xmax>", "<xmax>700</xmax>"));
+        Result r = run("eval", "--model", "default", "--dataset", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("layerlens: warning: 1 box(es) of class 'Circle' not counted: not one of the "
+                + "model's classes (circle, square, triangle)"), r.err());
+        assertTrue(r.err().contains(out + ": box circle 600,"), r.err());
+        assertTrue(r.err().contains("lies outside the 300x400 image"), r.err());
+        assertTrue(r.out().contains("mAP@0.5 "), r.out());
+    }
+
     @Test
     void dumpWritesNpyInNchw(@TempDir Path dir) throws Exception {
         Result r = run("dump", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
@@ -103,6 +152,15 @@ class CliTest {
         assertEquals(1, layer.err().strip().lines().count());
         Result usage = run("frobnicate");
         assertEquals(2, usage.code());
+        Path nowhere = dir.resolve("nodir").resolve("out.json");
+        Result json = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
+                "--json", nowhere.toString());
+        assertEquals(1, json.code());
+        assertEquals("layerlens: " + nowhere + ": no such folder " + dir.resolve("nodir"), json.err().strip());
+        Result threads = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
+                "--threads", "1000");
+        assertEquals(2, threads.code());
+        assertEquals("layerlens: --threads must be from 1 to 256, not 1000", threads.err().strip());
     }
 
     /** Every checkpoint variant through {@code dump --layer scores,boxes} against PyTorch (1e-4). */

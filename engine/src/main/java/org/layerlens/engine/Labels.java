@@ -1,6 +1,7 @@
 package org.layerlens.engine;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,9 @@ public final class Labels {
 
     public static List<String> read(Path file, List<String> notes) throws IOException {
         List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            String s = line.strip();
+        for (String line : lines(file)) {
+            // a byte-order mark (Windows editors write one) would make "BACKGROUND" another name
+            String s = (out.isEmpty() && line.startsWith("\uFEFF") ? line.substring(1) : line).strip();
             if (!s.isEmpty()) {
                 out.add(s);
             }
@@ -33,5 +35,14 @@ public final class Labels {
             notes.add(file.getFileName() + " has no BACKGROUND line: class 1 is \"" + out.get(1) + "\"");
         }
         return out;
+    }
+
+    /** The file's lines: UTF-8, or where it is not (a label file saved as Windows-1252), Latin-1. */
+    private static List<String> lines(Path file) throws IOException {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            return Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
@@ -30,6 +29,7 @@ import org.layerlens.engine.analysis.Statistics;
 import org.layerlens.engine.analysis.StatsJson;
 import org.layerlens.engine.api.EngineThreads;
 import org.layerlens.engine.api.Model;
+import org.layerlens.engine.image.ImageFolder;
 import org.layerlens.viewer.jobs.JobLane;
 
 /**
@@ -158,7 +158,11 @@ public final class DatasetStatsViewModel {
     }
 
     private Run compute(JobLane.Job job, Model m, Path folder, int workers, List<String> warnings) throws Exception {
-        List<Path> images = files(folder);
+        ImageFolder listing = ImageFolder.list(folder);
+        List<Path> images = listing.nonEmpty("files to read");
+        if (listing.subfoldersNotRead() != null) {
+            warn(warnings, listing.subfoldersNotRead());
+        }
         long t0 = System.nanoTime();
         AtomicLong lastStatus = new AtomicLong();
         // the workers share the cores: each pass runs on one engine thread, as the CLI's stats does
@@ -200,23 +204,6 @@ public final class DatasetStatsViewModel {
         if (warnings.size() <= WARNINGS_SHOWN) {
             services.ui().execute(() -> vm.notice(Notice.warning(w)));
         }
-    }
-
-    /** The files a run reads, as the CLI's {@code stats} lists them; one line when there are none. */
-    static List<Path> files(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            throw new IOException(folder + ": not a folder");
-        }
-        List<Path> out;
-        try (Stream<Path> st = Files.list(folder)) {
-            out = st.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> !p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml"))
-                    .sorted().toList();
-        }
-        if (out.isEmpty()) {
-            throw new IOException(folder + ": no files to read (an empty folder)");
-        }
-        return out;
     }
 
     private void commit(Run r) {

@@ -24,26 +24,10 @@ public record ModelFacts(Map<String, ModuleInfo> byPath) {
             for (Module mod : m.tree().modules()) {
                 out.put(mod.path(), m.info(mod.path()));
             }
-            // a holder that is never called itself (a ModuleList, face-api's prediction_layer) gets its
-            // children's multiply-adds, so that every row counts what is below it, as the others do
-            fillHolders(m.tree(), out);
             f = new ModelFacts(Collections.unmodifiableMap(out));
             CACHE.put(m, f);
         }
         return f;
-    }
-
-    private static long fillHolders(Module mod, Map<String, ModuleInfo> out) {
-        ModuleInfo i = out.get(mod.path());
-        long below = 0;
-        for (Module c : mod.childList()) {
-            below += fillHolders(c, out);
-        }
-        if (i.outputShape() == null && i.multiplyAdds() == 0 && below > 0 && !mod.path().isEmpty()) {
-            i = new ModuleInfo(i.path(), i.type(), null, i.parameters(), below, 0, 0, false);
-            out.put(mod.path(), i);
-        }
-        return i.multiplyAdds();
     }
 
     public ModuleInfo get(String path) {

@@ -19,8 +19,9 @@ class ModelFactsTest {
             heads += m.info("classification_headers." + i).multiplyAdds();
         }
         assertTrue(heads > 0);
-        assertEquals(0, m.info("classification_headers").multiplyAdds(), "the engine counts runs only");
-        assertEquals(heads, f.get("classification_headers").multiplyAdds(), "a ModuleList counts its heads");
+        // the engine gives a holder its children's count, so summary and the window agree
+        assertEquals(heads, m.info("classification_headers").multiplyAdds(), "a ModuleList counts its heads");
+        assertEquals(heads, f.get("classification_headers").multiplyAdds(), "and so does the window's column");
         assertEquals(m.graph().totalMacs(), f.total().multiplyAdds());
         assertEquals(m.info("base_net.3").multiplyAdds(), f.get("base_net.3").multiplyAdds());
         assertEquals(19L * 19 * 576 * 96, f.get("base_net.14.conv.0").multiplyAdds());

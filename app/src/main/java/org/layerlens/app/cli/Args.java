@@ -41,6 +41,24 @@ public final class Args {
         this.command = cmd;
     }
 
+    /**
+     * An image file to write, checked before any work is done: its name must end in an extension
+     * OpenCV writes (OpenCV chooses the format by it, and without one it fails at the end of the run).
+     */
+    public String getImageOut(String name) throws UsageException {
+        String v = get(name);
+        if (v == null) {
+            return null;
+        }
+        int dot = v.lastIndexOf('.');
+        String ext = dot < 0 ? "" : v.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+        if (!org.layerlens.engine.image.ImageFolder.IMAGE_EXTENSIONS.contains(ext)) {
+            throw new UsageException("--" + name + " needs an image file name ending in .png (or .jpg, .bmp, .tif, "
+                    + ".webp), not '" + v + "'");
+        }
+        return v;
+    }
+
     public String get(String name) {
         List<String> v = options.get(name);
         return v == null ? null : v.get(v.size() - 1);
@@ -110,9 +128,15 @@ public final class Args {
 
     /** A whole number of at least {@code min}, refused with one line otherwise. */
     public int getInt(String name, int def, int min) throws UsageException {
+        return getInt(name, def, min, Integer.MAX_VALUE);
+    }
+
+    /** A whole number from {@code min} to {@code max}. */
+    public int getInt(String name, int def, int min, int max) throws UsageException {
         int v = getInt(name, def);
-        if (v < min) {
-            throw new UsageException("--" + name + " must be at least " + min + ", not " + v);
+        if (v < min || v > max) {
+            throw new UsageException("--" + name + (max == Integer.MAX_VALUE ? " must be at least " + min
+                    : " must be from " + min + " to " + max) + ", not " + v);
         }
         return v;
     }

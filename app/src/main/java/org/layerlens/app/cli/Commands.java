@@ -40,7 +40,7 @@ public final class Commands {
         lines.add("                 [--compare B] [--dataset DIR]   B: a model (file or bundled name), mirrored,");
         lines.add("                 darker[:F], jpeg[:Q], image:FILE, int8-per-channel|int8-per-tensor:CAL.json[:minmax|p999|p9999]");
         lines.add("                 --snapshot needs a display: without one, run it under xvfb-run -a");
-        lines.add("                 --measure DIR|IMAGE...|VIDEO  open each image (or play the video) in the window, print times, exit");
+        lines.add("                 --measure DIR|IMAGE|VIDEO (repeatable)  open each image (or play the video) in the window, print times, exit");
         for (Command c : ALL.values()) {
             lines.add("  " + c.usage());
         }

@@ -7,18 +7,17 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 
 import org.layerlens.app.ModelRef;
+import org.layerlens.engine.Problems;
 import org.layerlens.engine.api.Model;
+import org.layerlens.engine.image.ImageFolder;
 import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 
 /** What every command shares: the output streams, model loading, and image lists from files and folders. */
 public final class Context {
-    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp");
     public final PrintStream out;
     public final PrintStream err;
     public final boolean verbose;
@@ -44,26 +43,41 @@ public final class Context {
         return m;
     }
 
-    /** Files as given, folders expanded to the images in them (sorted by name). */
-    public static List<Path> images(List<String> args) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (String s : args) {
-            Path p = Paths.get(s);
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> st = Files.list(p)) {
-                    st.filter(f -> IMAGE_EXTENSIONS.contains(ext(f))).sorted().forEach(out::add);
-                }
-            } else {
-                out.add(p);
-            }
-        }
-        return out;
+    /** Files as given, folders expanded to the images in them; warnings (a folder's subfolders, not read) to stderr. */
+    public List<Path> images(List<String> args) throws IOException {
+        return images(args, w -> err.println("layerlens: warning: " + w));
     }
 
-    public static String ext(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+    /**
+     * Files as given, folders expanded to the images in them (their own files with an image
+     * extension, sorted by name: {@link ImageFolder}). A folder with no image is a warning while
+     * other arguments give images, and the error when none does.
+     */
+    public static List<Path> images(List<String> args, Consumer<String> warnings) throws IOException {
+        List<Path> out = new ArrayList<>();
+        List<IOException> noImages = new ArrayList<>();
+        for (String s : args) {
+            Path p = Paths.get(s);
+            if (!Files.isDirectory(p)) {
+                out.add(p);
+                continue;
+            }
+            ImageFolder folder = ImageFolder.list(p).imagesByName();
+            try {
+                out.addAll(folder.nonEmpty("images (" + String.join(", ", ImageFolder.IMAGE_EXTENSIONS.stream()
+                        .sorted().toList()) + ")"));
+                if (folder.subfoldersNotRead() != null) {
+                    warnings.accept(folder.subfoldersNotRead());
+                }
+            } catch (IOException e) {
+                noImages.add(e);
+            }
+        }
+        if (out.isEmpty() && !noImages.isEmpty()) {
+            throw noImages.get(0);
+        }
+        noImages.forEach(e -> warnings.accept(e.getMessage()));
+        return out;
     }
 
     /** Reads an image, or warns (one line naming the file) and returns null so that a folder goes on. */
@@ -78,7 +92,7 @@ public final class Context {
     }
 
     public static String oneLine(Throwable e) {
-        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        String msg = Problems.message(e) == null ? e.toString() : Problems.message(e);
         return msg.replace("\n\t", " ").replace('\n', ' ');
     }
 }

@@ -46,7 +46,7 @@ final class DetectCommand implements Command {
         double iou = a.getFraction("iou", m.defaultIou());
         String json = a.get("json");
         boolean quiet = "-".equals(json);
-        List<Path> paths = Context.images(a.all("image"));
+        List<Path> paths = c.images(a.all("image"));
         if (paths.size() == 1) {
             Images.read(paths.get(0)); // one image named alone that cannot be read is the error itself
         }

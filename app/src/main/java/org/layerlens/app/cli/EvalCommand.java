@@ -7,7 +7,10 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.eval.VocAnnotation;
@@ -44,13 +47,14 @@ final class EvalCommand implements Command {
         List<String> skipped = new ArrayList<>();
         List<Path> images = new ArrayList<>();
         List<VocAnnotation> annotations = new ArrayList<>();
-        for (Path img : Context.images(List.of(dir.toString()))) {
+        Map<String, Integer> unknown = new TreeMap<>(); // boxes of a class the model does not have, by name
+        for (Path img : c.images(List.of(dir.toString()))) {
             Path xml = img.resolveSibling(img.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".xml");
             if (!Files.isRegularFile(xml)) {
                 continue;
             }
             try {
-                annotations.add(VocAnnotation.read(xml));
+                annotations.add(checked(VocAnnotation.read(xml), classes, unknown, c));
                 images.add(img);
             } catch (IOException e) {
                 c.err.println("layerlens: warning: " + Context.oneLine(e) + "; skipped");
@@ -78,7 +82,34 @@ final class EvalCommand implements Command {
                     .limit(6).toList()) + (truthClasses.size() > 6 ? ", ..." : "") + " but " + m.name()
                     + " detects " + String.join(", ", classes) + ": nothing to evaluate (use --labels for class names)");
         }
+        unknown.forEach((name, boxes) -> c.err.printf(Locale.ROOT, "layerlens: warning: %d box(es) of class '%s' "
+                + "not counted: not one of the model's classes (%s)%n", boxes, name, String.join(", ", classes)));
         c.out.println(ev.result());
         return 0;
+    }
+
+    /**
+     * Says what in an annotation cannot be scored as it stands, and returns it unchanged (the
+     * score stays the one VOC's own evaluation gives, comparable with other tools): a box of a
+     * class the model does not have is counted into {@code unknown} (a warning at the end; left
+     * out silently, a misspelt class made the mAP look better), and an empty box or one wholly
+     * outside the image its {@code <size>} gives is named in a warning (no detection can match it,
+     * so it counts as a miss).
+     */
+    private static VocAnnotation checked(VocAnnotation a, List<String> classes, Map<String, Integer> unknown,
+                                           Context c) {
+        for (VocAnnotation.Box b : a.objects()) {
+            boolean empty = !(b.x2() > b.x1() && b.y2() > b.y1());
+            boolean outside = a.width() > 0 && a.height() > 0
+                    && (b.x1() >= a.width() || b.y1() >= a.height() || b.x2() <= 0 || b.y2() <= 0);
+            if (!classes.contains(b.name())) {
+                unknown.merge(b.name(), 1, Integer::sum);
+            } else if (empty || outside) {
+                c.err.printf(Locale.ROOT, "layerlens: warning: %s: box %s %s %s: no detection can match it, so it "
+                        + "counts as a miss%n", a.file(), b.name(), b.asWritten(),
+                        empty ? "is empty" : "lies outside the " + a.width() + "x" + a.height() + " image");
+            }
+        }
+        return a;
     }
 }

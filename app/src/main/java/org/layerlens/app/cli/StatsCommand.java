@@ -1,14 +1,13 @@
 package org.layerlens.app.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.layerlens.engine.analysis.ChannelStats;
 import org.layerlens.engine.analysis.DatasetStats;
@@ -17,6 +16,7 @@ import org.layerlens.engine.analysis.Statistics;
 import org.layerlens.engine.analysis.StatsJson;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.exec.Nd4jRuntime;
+import org.layerlens.engine.image.ImageFolder;
 
 /**
  * {@code stats}: every module output and channel over a folder of images (streaming), dead and
@@ -43,17 +43,13 @@ final class StatsCommand implements Command {
 
     @Override
     public int run(Args a, Context c) throws Exception {
-        Path dir = Paths.get(a.require("dataset"));
-        if (!Files.isDirectory(dir)) {
-            throw new IOException(dir + ": not a folder");
+        if ("-".equals(a.get("json")) && "-".equals(a.get("csv"))) {
+            throw new Args.UsageException("stats: standard output (-) takes --json or --csv, not both");
         }
-        List<Path> images;
-        try (Stream<Path> st = Files.list(dir)) {
-            images = st.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> !Context.ext(p).equals("xml")).sorted().toList();
-        }
-        if (images.isEmpty()) {
-            throw new IOException(dir + ": no files to read (an empty folder)");
+        ImageFolder folder = ImageFolder.list(Paths.get(a.require("dataset")));
+        List<Path> images = folder.nonEmpty("files to read");
+        if (folder.subfoldersNotRead() != null) {
+            c.err.println("layerlens: warning: " + folder.subfoldersNotRead());
         }
         Model m = c.model(a);
         int workers = Nd4jRuntime.threads();
@@ -70,26 +66,38 @@ final class StatsCommand implements Command {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (s.images() == 0) {
-            throw new IOException(dir + ": none of its " + images.size() + " file(s) is a readable image");
+            throw new IOException(folder.folder() + ": none of its " + images.size() + " file(s) is a readable image");
         }
-        if (a.get("json") != null) {
+        // "-" puts that file on standard output, alone: the summary goes to standard error
+        boolean jsonOut = "-".equals(a.get("json"));
+        boolean csvOut = "-".equals(a.get("csv"));
+        if (a.get("json") != null && !jsonOut) {
             AtomicFiles.writeString(Paths.get(a.get("json")), StatsJson.write(s));
         }
-        if (a.get("csv") != null) {
+        if (a.get("csv") != null && !csvOut) {
             AtomicFiles.writeString(Paths.get(a.get("csv")), csv(s));
         }
-        c.out.printf(Locale.ROOT, "%s: %d image(s), %d skipped, %d modules, %.1f s (%.2f images/s on %d worker(s))%n",
+        PrintStream out = jsonOut || csvOut ? c.err : c.out;
+        out.printf(Locale.ROOT, "%s: %d image(s), %d skipped, %d modules, %.1f s (%.2f images/s on %d worker(s))%n",
                 m.name(), s.images(), s.skipped().size(), s.modules().size(), secs, s.images() / secs, workers);
         int deadTotal = 0;
+        // as wide as the longest path listed (TFLite scope paths run to 60 characters)
+        int pathWidth = Math.max(28, s.modules().stream().filter(x -> x.dead().length > 0 || x.saturated().length > 0)
+                .mapToInt(x -> x.path().length()).max().orElse(0));
         for (ModuleStats ms : s.modules()) {
             if (ms.dead().length > 0 || ms.saturated().length > 0) {
-                c.out.printf(Locale.ROOT, "  %-28s %-12s dead %s%s%n", ms.path(), ms.type(), list(ms.dead()),
+                out.printf(Locale.ROOT, "  %-" + pathWidth + "s %-12s dead %s%s%n", ms.path(), ms.type(), list(ms.dead()),
                         ms.saturated().length > 0 ? "  saturated " + list(ms.saturated()) : "");
                 deadTotal += ms.dead().length;
             }
         }
         if (deadTotal == 0) {
-            c.out.println("  no dead channels");
+            out.println("  no dead channels");
+        }
+        if (jsonOut) {
+            c.out.print(StatsJson.write(s));
+        } else if (csvOut) {
+            c.out.print(csv(s));
         }
         return 0;
     }

@@ -26,6 +26,10 @@ public record VocAnnotation(Path file, List<Box> objects, int width, int height)
 
     /** A ground-truth box in 0-based pixel coordinates (VOC's 1-based values minus 1, as pytorch-ssd). */
     public record Box(String name, float x1, float y1, float x2, float y2, boolean difficult) {
+        /** The box as the file writes it, "x1,y1,x2,y2": VOC counts pixels from 1 (read, they are 0-based, as upstream's). */
+        public String asWritten() {
+            return String.format(java.util.Locale.ROOT, "%.0f,%.0f,%.0f,%.0f", x1 + 1, y1 + 1, x2 + 1, y2 + 1);
+        }
     }
 
     public static VocAnnotation read(Path file) throws IOException {

@@ -146,11 +146,22 @@ public final class VocEval {
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder();
+            int scored = 0;
             for (int i = 0; i < classes.size(); i++) {
-                sb.append(String.format(java.util.Locale.ROOT, "%-16s AP@0.5 %.4f%n", classes.get(i), ap[i]));
+                if (Double.isNaN(ap[i])) {
+                    sb.append(String.format(java.util.Locale.ROOT, "%-16s AP@0.5 n/a (no ground-truth box of this "
+                            + "class)%n", classes.get(i)));
+                } else {
+                    sb.append(String.format(java.util.Locale.ROOT, "%-16s AP@0.5 %.4f%n", classes.get(i), ap[i]));
+                    scored++;
+                }
             }
-            return sb.append(String.format(java.util.Locale.ROOT, "mAP@0.5 %.4f over %d images", mean, images))
-                    .toString();
+            sb.append(String.format(java.util.Locale.ROOT, "mAP@0.5 %.4f over %d images", mean, images));
+            if (scored < classes.size()) {
+                sb.append(String.format(java.util.Locale.ROOT, " (the mean of the %d of %d classes with ground truth)",
+                        scored, classes.size()));
+            }
+            return sb.toString();
         }
 
         @Override

@@ -357,12 +357,11 @@ public final class AnchorCoverage {
         }
         for (VocAnnotation.Box b : ann.objects()) {
             if (!(b.x2() > b.x1() && b.y2() > b.y1())) {
-                return String.format(Locale.ROOT, "the %s box [%.0f, %.0f, %.0f, %.0f] has no area", b.name(), b.x1(),
-                        b.y1(), b.x2(), b.y2());
+                return "the " + b.name() + " box " + b.asWritten() + " has no area";
             }
             if (b.x1() < -1 || b.y1() < -1 || b.x2() > size[0] || b.y2() > size[1]) {
-                return String.format(Locale.ROOT, "the %s box [%.0f, %.0f, %.0f, %.0f] lies outside the %dx%d image",
-                        b.name(), b.x1(), b.y1(), b.x2(), b.y2(), size[0], size[1]);
+                return String.format(Locale.ROOT, "the %s box %s lies outside the %dx%d image", b.name(), b.asWritten(),
+                        size[0], size[1]);
             }
         }
         return null;

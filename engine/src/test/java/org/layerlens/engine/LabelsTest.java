@@ -1,0 +1,49 @@
+package org.layerlens.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Labels files as editors write them, and the one line a file-system problem becomes. */
+class LabelsTest {
+    @Test
+    void aByteOrderMarkLatin1TextAndBlankLinesAreReadAsTheNamesTheyHold(@TempDir Path dir) throws IOException {
+        Path bom = Files.write(dir.resolve("bom.txt"),
+                "\uFEFFBACKGROUND\r\ncircle\r\n\r\nsquare\r\n".getBytes(StandardCharsets.UTF_8));
+        List<String> notes = new ArrayList<>();
+        assertEquals(List.of("BACKGROUND", "circle", "square"), Labels.read(bom, notes));
+        assertEquals(List.of(), notes, "BACKGROUND behind a byte-order mark is the background line");
+
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "café\ncrème\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(List.of("BACKGROUND", "café", "crème"), Labels.read(latin1, notes));
+        assertEquals(1, notes.size(), "a note says BACKGROUND was put first");
+
+        Path blank = Files.writeString(dir.resolve("blank.txt"), "\n \n");
+        assertEquals(blank + ": the labels file is empty",
+                assertThrows(IOException.class, () -> Labels.read(blank, notes)).getMessage());
+    }
+
+    @Test
+    void fileSystemProblemsNameThePathAndTheProblem(@TempDir Path dir) throws IOException {
+        Path missingFolder = dir.resolve("nodir").resolve("out.json");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Files.writeString(missingFolder, "x"));
+        assertEquals(missingFolder + ": no such folder " + dir.resolve("nodir"), Problems.message(e));
+        NoSuchFileException f = assertThrows(NoSuchFileException.class, () -> Files.readString(dir.resolve("a.txt")));
+        assertEquals(dir.resolve("a.txt") + ": no such file", Problems.message(f));
+        Files.writeString(dir.resolve("a.txt"), "x");
+        assertTrue(Problems.message(assertThrows(IOException.class,
+                () -> Files.createDirectory(dir.resolve("a.txt")))).endsWith("a.txt: already exists"));
+        assertEquals("plain", Problems.message(new IOException("plain")));
+    }
+}
