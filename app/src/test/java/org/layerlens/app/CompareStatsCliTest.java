@@ -149,6 +149,11 @@ class CompareStatsCliTest {
                 "--range", "p50", "--image", COFFEE), 2, "minmax, p999 or p9999");
         oneLine(run("compare", "--model", MODEL, "--with", MODEL, "--image", dir.resolve("none.png").toString(),
                 "--json", json.toString()), 1, "none.png");
+        // an image out without an extension OpenCV writes: refused before any work, nothing written
+        oneLine(run("compare", "--model", MODEL, "--with", MODEL, "--image", COFFEE, "--diff-out",
+                dir.resolve("diff").toString()), 2, "--diff-out needs an image file name ending in .png");
+        oneLine(run("stats", "--model", MODEL, "--dataset", dir.toString(), "--json", "-", "--csv", "-"), 2,
+                "not both");
         Path empty = Files.createDirectory(dir.resolve("empty"));
         oneLine(run("stats", "--model", MODEL, "--dataset", empty.toString(), "--json", json.toString()), 1, "empty");
         Path junk = Files.createDirectory(dir.resolve("junk"));
@@ -159,6 +164,26 @@ class CompareStatsCliTest {
         assertFalse(Files.exists(json), "nothing written");
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(Set.of("cal.json", "empty", "junk"), Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
+        }
+    }
+
+    /** {@code --json -} puts the JSON alone on standard output, as detect and explain do; the report goes to stderr. */
+    @Test
+    void jsonToStandardOutput(@TempDir Path dir) throws Exception {
+        Result r = run("compare", "--model", MODEL, "--image", COFFEE, "--with-image", Repo.sample("shapes-01.png")
+                .toString(), "--json", "-");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertTrue(o.getAsJsonArray("modules").size() > 200);
+        assertTrue(r.err().contains("modules compared"), r.err());
+        Path folder = Files.createDirectory(dir.resolve("images"));
+        Files.copy(Repo.sample("coffee.png"), folder.resolve("coffee.png"));
+        Result csv = run("stats", "--model", MODEL, "--dataset", folder.toString(), "--csv", "-");
+        assertEquals(0, csv.code(), csv.err());
+        assertTrue(csv.out().startsWith("path,type,channel,min,max,mean,std,"), csv.out().substring(0, 80));
+        assertTrue(csv.err().contains("1 image(s), 0 skipped"), csv.err());
+        try (Stream<Path> s = Files.list(Path.of("."))) {
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().equals("-")), "no file named '-'");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.layerlens.app.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.layerlens.engine.analysis.DetectionPair;
 import org.layerlens.engine.analysis.Int8Simulation;
 import org.layerlens.engine.analysis.LayerMetrics;
 import org.layerlens.engine.analysis.ModuleComparison;
+import org.layerlens.engine.analysis.Passes;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.DetectionsJson;
 import org.layerlens.engine.api.Inspection;
@@ -61,6 +63,7 @@ final class CompareCommand implements Command {
             throw new Args.UsageException("compare: give either --with (a second model, or int8-per-channel / "
                     + "int8-per-tensor) or --with-image (a second image), not " + (with == null ? "neither" : "both"));
         }
+        String diffOut = a.getImageOut("diff-out");
         double tol = a.getDouble("tolerance", Comparer.Options.DEFAULT.tolerance());
         if (!(tol >= 0)) {
             throw new Args.UsageException("--tolerance must be a number >= 0, not " + a.get("tolerance"));
@@ -113,10 +116,13 @@ final class CompareCommand implements Command {
         LoadedImage ib = withImage == null ? ia : Images.read(Paths.get(withImage));
         Comparison r;
         LayerData diff = null;
-        try (Inspection xa = ma.inspectAll(ia, null, null); Inspection xb = mb.inspectAll(ib, null, null)) {
+        Model modelB = mb;
+        try (Passes p = Passes.run(() -> ma.inspectAll(ia, null, null), () -> modelB.inspectAll(ib, null, null), null)) {
+            Inspection xa = p.a();
+            Inspection xb = p.b();
             r = Comparer.of(xa, xb, ma.name(), mb.name(), a.get("image"), withImage, opt, null);
             String worst = r.firstDivergent() != null ? r.firstDivergent() : null;
-            if (a.get("diff-out") != null && worst != null) {
+            if (diffOut != null && worst != null) {
                 diff = Comparer.difference(xa, xb, worst);
             }
         }
@@ -124,46 +130,56 @@ final class CompareCommand implements Command {
             throw new IOException(ma.name() + " and " + mb.name() + " share no module with an output of the same "
                     + "shape: nothing to compare");
         }
-        if (a.get("json") != null) {
-            AtomicFiles.writeString(Paths.get(a.get("json")), json(r));
-        }
-        if (a.get("diff-out") != null) {
+        if (diffOut != null) {
             if (diff == null) {
                 c.err.println("layerlens: no divergent module, so no difference image written");
             } else {
-                writeDiff(Paths.get(a.get("diff-out")), diff);
+                writeDiff(Paths.get(diffOut), diff);
             }
         }
-        print(r, c);
+        // --json - puts the JSON on standard output, alone: the report goes to standard error
+        boolean jsonOut = "-".equals(a.get("json"));
+        if (a.get("json") != null && !jsonOut) {
+            AtomicFiles.writeString(Paths.get(a.get("json")), json(r));
+        }
+        print(r, jsonOut ? c.err : c.out);
+        if (jsonOut) {
+            c.out.print(json(r));
+        }
         return 0;
     }
 
-    private static void print(Comparison r, Context c) {
+    private static void print(Comparison r, PrintStream out) {
         long notComparable = r.modules().stream().filter(m -> !m.comparable()).count();
-        c.out.printf(Locale.ROOT, "A: %s%s%nB: %s%s%n", r.a(), r.imageB() != null ? " on " + r.image() : "", r.b(),
+        out.printf(Locale.ROOT, "A: %s%s%nB: %s%s%n", r.a(), r.imageB() != null ? " on " + r.image() : "", r.b(),
                 r.imageB() != null ? " on " + r.imageB() : "");
-        c.out.printf(Locale.ROOT, "%d modules compared, %d without a counterpart, %d only in A, %d only in B; "
+        out.printf(Locale.ROOT, "%d modules compared, %d without a counterpart, %d only in A, %d only in B; "
                 + "tolerance %s (relative error)%n", r.comparedCount(), notComparable, r.onlyInA().size(),
                 r.onlyInB().size(), r.tolerance());
-        c.out.println(r.firstDivergent() == null ? "no module diverges"
+        out.println(r.firstDivergent() == null ? "no module diverges"
                 : "first divergent module: " + r.firstDivergent());
         List<ModuleComparison> cmp = new ArrayList<>(r.modules().stream().filter(ModuleComparison::comparable).toList());
         cmp.sort(Comparator.comparingDouble(m -> m.metrics().sqnrDb()));
-        c.out.printf(Locale.ROOT, "%-32s %-16s %-14s %11s %11s %9s %9s%n", "lowest SQNR", "type", "shape", "max|a-b|",
+        List<ModuleComparison> lowest = cmp.subList(0, Math.min(12, cmp.size()));
+        // as wide as the longest path and type shown (TFLite scope paths run to 60 characters)
+        int pathWidth = Math.max(32, lowest.stream().mapToInt(m -> m.path().length()).max().orElse(0));
+        int typeWidth = Math.max(16, lowest.stream().mapToInt(m -> m.type().length()).max().orElse(0));
+        String row = "%-" + pathWidth + "s %-" + typeWidth + "s %-14s ";
+        out.printf(Locale.ROOT, row + "%11s %11s %9s %9s%n", "lowest SQNR", "type", "shape", "max|a-b|",
                 "rel. error", "cosine", "SQNR dB");
-        for (ModuleComparison m : cmp.subList(0, Math.min(12, cmp.size()))) {
+        for (ModuleComparison m : lowest) {
             LayerMetrics x = m.metrics();
-            c.out.printf(Locale.ROOT, "%-32s %-16s %-14s %11.4g %11.4g %9.6f %9.2f%n", m.path(), m.type(),
+            out.printf(Locale.ROOT, row + "%11.4g %11.4g %9.6f %9.2f%n", m.path(), m.type(),
                     shape(m.shape()), x.maxAbs(), x.relErr(), x.cosine(), x.sqnrDb());
         }
         int both = 0;
         for (DetectionPair p : r.pairs()) {
             both += p.a() != null && p.b() != null ? 1 : 0;
         }
-        c.out.printf(Locale.ROOT, "detections: %d in A, %d in B, %d matched (IoU >= 0.5)%n", r.detectionsA().size(),
+        out.printf(Locale.ROOT, "detections: %d in A, %d in B, %d matched (IoU >= 0.5)%n", r.detectionsA().size(),
                 r.detectionsB().size(), both);
         for (DetectionPair p : r.pairs()) {
-            c.out.printf(Locale.ROOT, "  %-34s %-34s %s%n", det(p.a()), det(p.b()),
+            out.printf(Locale.ROOT, "  %-34s %-34s %s%n", det(p.a()), det(p.b()),
                     p.a() != null && p.b() != null ? String.format(Locale.ROOT, "IoU %.3f", p.iou())
                             : p.a() == null ? "only in B" : "only in A");
         }

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -20,9 +24,14 @@ import org.layerlens.engine.io.CheckpointException;
  * {@code scale = (hi - lo) / 255} over the range widened to hold 0, {@code zeroPoint =
  * rint(-lo / scale)} in [0, 255]), made from a statistics run or read back from a table this
  * class wrote ({@code --export-calibration}) or the PyTorch reference wrote in the same shape:
- * <pre>{"range": "minmax", "source": "...", "modules": {"path": {"min", "max", "scale", "zeroPoint"}, ...}}</pre>
+ * <pre>{"range": "minmax", "source": "...", "modules": {"path": {"min", "max", "scale", "zeroPoint", "shape"}, ...}}</pre>
+ * A module's output shape ([C, H, W]; in tables written before it was recorded, and in the
+ * PyTorch reference's, none) lets {@link Int8Simulation} refuse a table made on another model
+ * whose module paths happen to match (a VGG's base_net.1 is not mb2-ssd-lite's).
+ *
+ * @param shapes output shape per module path, where known
  */
-public record Calibration(String source, Choice choice, Map<String, Range> ranges) {
+public record Calibration(String source, Choice choice, Map<String, Range> ranges, Map<String, List<Integer>> shapes) {
 
     /** Which figures of a statistics run bound a tensor's range. */
     public enum Choice {
@@ -69,7 +78,9 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
     /** Ranges from a statistics run, each module's tensor bounded as {@code choice} says. */
     public static Calibration fromStats(DatasetStats stats, String source, Choice choice) {
         Map<String, Range> out = new LinkedHashMap<>();
+        Map<String, List<Integer>> shapes = new LinkedHashMap<>();
         for (ModuleStats m : stats.modules()) {
+            shapes.put(m.path(), IntStream.of(m.shape()).boxed().toList());
             ModuleStats.TensorRange r = m.range();
             double lo = r.min();
             double hi = r.max();
@@ -80,7 +91,7 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
             }
             out.put(m.path(), Range.of(lo, hi));
         }
-        return new Calibration(source, choice, Map.copyOf(out));
+        return new Calibration(source, choice, Map.copyOf(out), Map.copyOf(shapes));
     }
 
     /**
@@ -116,8 +127,14 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
 
     private static Calibration table(JsonObject root, Path file) throws IOException {
         Map<String, Range> out = new LinkedHashMap<>();
+        Map<String, List<Integer>> shapes = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("modules").entrySet()) {
             JsonObject o = e.getValue().getAsJsonObject();
+            if (o.has("shape")) {
+                List<Integer> shape = new ArrayList<>();
+                o.getAsJsonArray("shape").forEach(x -> shape.add(x.getAsInt()));
+                shapes.put(e.getKey(), List.copyOf(shape));
+            }
             double min = o.get("min").getAsDouble();
             double max = o.get("max").getAsDouble();
             float scale = o.get("scale").getAsFloat();
@@ -139,7 +156,7 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
                 throw new CheckpointException(file, e.getMessage());
             }
         }
-        return new Calibration(file.toString(), c, Map.copyOf(out));
+        return new Calibration(file.toString(), c, Map.copyOf(out), Map.copyOf(shapes));
     }
 
     /** The table as JSON, modules in the order given. */
@@ -158,6 +175,12 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
             o.addProperty("max", r.max());
             o.addProperty("scale", r.scale());
             o.addProperty("zeroPoint", r.zeroPoint());
+            List<Integer> shape = shapes.get(p);
+            if (shape != null) {
+                JsonArray a = new JsonArray();
+                shape.forEach(a::add);
+                o.add("shape", a);
+            }
             mods.add(p, o);
         }
         root.add("modules", mods);

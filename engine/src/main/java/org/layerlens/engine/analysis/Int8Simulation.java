@@ -63,10 +63,22 @@ public final class Int8Simulation {
         Graph g = m.graph();
         List<Op> ops = fuse(g);
         Map<Integer, String> pathOfValue = new HashMap<>();
+        List<String> otherShapes = new ArrayList<>();
         for (Graph.ModuleRun r : g.modules()) {
             if (!r.path().isEmpty()) {
                 pathOfValue.putIfAbsent(r.output().id(), r.path());
+                List<Integer> there = cal.shapes().get(r.path());
+                List<Integer> here = java.util.stream.IntStream.of(r.output().chw()).boxed().toList();
+                if (there != null && !there.equals(here) && cal.range(r.path()) != null) {
+                    otherShapes.add(r.path() + " is " + there + " there, " + here + " in " + m.name());
+                }
             }
+        }
+        if (!otherShapes.isEmpty()) {
+            // the same module paths, other tensors: ranges of another network, which would
+            // quantise this one's activations on a grid that does not fit them
+            throw new IllegalArgumentException(cal.source() + ": ranges of another model: " + otherShapes.get(0)
+                    + (otherShapes.size() > 1 ? " (and " + (otherShapes.size() - 1) + " more modules)" : ""));
         }
         int next = g.valueCount();
         List<Op> out = new ArrayList<>();

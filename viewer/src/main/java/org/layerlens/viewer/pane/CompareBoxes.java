@@ -16,7 +16,7 @@ import org.layerlens.viewer.CompareViewModel;
 /**
  * Run B's detections over the picture while comparing, dashed (a mirrored image's boxes reflected
  * back); the ones only one run has are red and say so. Not drawn when B saw another image file:
- * its boxes are in that image's pixels.
+ * its boxes, scaled into this image's frame, are of another scene.
  */
 public final class CompareBoxes implements ImageOverlay {
     private static final Color ALONE = Color.web("#e00000");

@@ -362,7 +362,10 @@ public final class ComparePane extends SplitPane {
         }
         ImageView v = new ImageView(r.pictureB());
         v.setPreserveRatio(true);
+        // within a box, not only a height: a 3000x8 panorama at 56 px high was 18,000 px wide and
+        // squeezed the description beside it to one letter a line
         v.setFitHeight(56);
+        v.setFitWidth(112);
         Tooltip.install(v, new Tooltip("B's image"));
         return v;
     }

@@ -101,9 +101,9 @@ public final class DatasetStatsPane extends SplitPane {
         TableColumn<DatasetStatsViewModel.Problem, String> which = new TableColumn<>("Dead / saturated");
         which.setCellValueFactory(p -> new ReadOnlyStringWrapper(p.getValue().channelsText()));
         which.setCellFactory(c -> new WrappingCell());
-        module.setPrefWidth(130);
+        module.setPrefWidth(180); // "classification_headers.4.2" whole; longer TFLite paths in the row tooltip
         count.setPrefWidth(40);
-        which.setPrefWidth(220);
+        which.setPrefWidth(170); // wraps
         table.getColumns().setAll(List.of(module, count, which));
         table.setItems(stats.problems());
         table.setRowFactory(t -> {
