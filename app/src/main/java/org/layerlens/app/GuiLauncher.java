@@ -64,7 +64,7 @@ final class GuiLauncher {
                 : model.equals(ModelRef.OBJECTS_V2) && photo != null ? photo : ModelRef.defaultImage();
         Path labels = a.get("labels") == null ? null : Paths.get(a.get("labels"));
         Path snapshot = a.get("snapshot") == null ? null : Paths.get(a.get("snapshot"));
-        List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"));
+        List<Path> measure = a.get("measure") == null ? null : Context.images(a.all("measure"), w -> System.err.println("layerlens: warning: " + w));
         Path video = a.get("video") == null ? null : Paths.get(a.get("video"));
         String tab = a.get("tab");
         if (tab != null && !Set.of("channels", "block", "explain", "class-maps", "compare", "dataset")

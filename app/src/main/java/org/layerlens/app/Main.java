@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import org.layerlens.app.cli.Args;
 import org.layerlens.app.cli.Commands;
 import org.layerlens.app.cli.Context;
+import org.layerlens.engine.api.EngineThreads;
 import org.layerlens.engine.exec.Nd4jRuntime;
 
 /**
@@ -33,7 +34,7 @@ public final class Main {
                 return 0;
             }
             if (a.get("threads") != null) {
-                Nd4jRuntime.setThreads(a.getInt("threads", 1, 1));
+                Nd4jRuntime.setThreads(a.getInt("threads", 1, 1, EngineThreads.MAX));
             }
             if (a.command == null) {
                 return GuiLauncher.launch(a);

@@ -199,11 +199,21 @@ class ExplainCliTest {
         return c.size();
     }
 
+    /** A box over the image's edge is clipped to it, as the window clips a box drawn there. */
+    @Test
+    void aBoxOverTheEdgeIsClippedWithAWarning() {
+        Result r = run("explain", "--model", MODEL, "--image", COFFEE, "--box", "500,300,700,350");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("layerlens: warning: --box [500.0, 300.0, 700.0, 350.0] clipped to coffee.png, which is 600x400 "
+                + "pixels: [500.0, 300.0, 600.0, 350.0]", r.err().strip());
+        assertTrue(r.out().contains("500"), r.out());
+    }
+
     @Test
     void badInputIsOneLine(@TempDir Path dir) throws Exception {
         Map<String, String[]> cases = new java.util.LinkedHashMap<>();
-        cases.put("1:--box [500.0, 300.0, 700.0, 350.0] is not inside coffee.png, which is 600x400 pixels",
-                new String[] {"--box", "500,300,700,350"});
+        cases.put("1:--box [700.0, 300.0, 800.0, 350.0] lies outside coffee.png, which is 600x400 pixels",
+                new String[] {"--box", "700,300,800,350"});
         cases.put("2:explain: --box: box 10,10,10,50 has zero or negative area",
                 new String[] {"--box", "10,10,10,50"});
         cases.put("2:explain: --box: a box is x1,y1,x2,y2 (four numbers), not '10,10,50'",
@@ -213,6 +223,8 @@ class ExplainCliTest {
         cases.put("1:--cam: no module 'nope' with an output", new String[] {"--cam", "nope", "--cam-out",
             dir.resolve("x.png").toString()});
         cases.put("2:explain: --cam MODULE and --cam-out OUT.png go together", new String[] {"--cam", "base_net"});
+        cases.put("1:--cam: extras.3 gives a 1x1 map, one value per channel: no map to draw", new String[] {"--cam",
+            "extras.3", "--cam-out", dir.resolve("one.png").toString()});
         cases.put("1:--class dog: ", new String[] {"--class-maps", dir.toString(), "--class", "dog"});
         for (Map.Entry<String, String[]> e : cases.entrySet()) {
             List<String> args = new ArrayList<>(List.of("explain", "--model", MODEL, "--image", COFFEE));
@@ -245,7 +257,7 @@ class ExplainCliTest {
         assertTrue(r.out().contains("boxes with a prior at IoU >= 0.50: 2 of 3 (66.7%)"), r.out());
         assertTrue(r.out().matches("(?s).*\\n16-24px +1 +0 +0\\.0% +0\\.111\\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*\\n>= 3 +1 +1 +100\\.0% +0\\.750\\n.*"), r.out());
-        assertTrue(r.err().contains("bad.xml: the circle box [49, 49, 49, 89] has no area; skipped"), r.err());
+        assertTrue(r.err().contains("bad.xml: the circle box 50,50,50,90 has no area; skipped"), r.err()); // as in the file
         assertTrue(r.err().contains("1 of 3 annotation file(s) skipped"), r.err());
         BufferedImage img = ImageIO.read(chart.toFile());
         assertEquals(1000, img.getWidth());

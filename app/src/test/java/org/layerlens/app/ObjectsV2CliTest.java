@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 
 import com.google.gson.JsonArray;
@@ -56,6 +57,12 @@ class ObjectsV2CliTest {
                 s.out());
         assertTrue(s.out().contains("-> 19x19x576* -> 10x10x160 -> 10x10x320 -> 10x10x1280* -> 10x10x256 -> 5x5x512*"),
                 s.out());
+        // the columns line up however long the scope paths (the type column starts where its header does)
+        List<String> rows = s.out().lines().takeWhile(l -> !l.startsWith("total")).toList();
+        int typeAt = rows.get(0).indexOf("type");
+        for (String row : rows.subList(1, rows.size())) {
+            assertTrue(row.charAt(typeAt - 1) == ' ' && row.charAt(typeAt) != ' ', "aligned: " + row);
+        }
     }
 
     @Test

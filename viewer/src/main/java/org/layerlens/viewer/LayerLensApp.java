@@ -263,6 +263,11 @@ public final class LayerLensApp extends Application {
             LayerViewModel.LayerResult r = vm.layer().layerProperty().get();
             boolean layerShown = r != null && r.path().equals(vm.selectedPathProperty().get());
             if (!channelDone && layerShown && r.data() != null) {
+                int channels = r.data().channels;
+                if (options.look().channel() >= channels) {
+                    System.err.printf("layerlens: warning: --channel %d: %s has %d channel(s); it is not selected%n",
+                            options.look().channel(), r.path(), channels);
+                }
                 vm.layer().selectChannel(options.look().channel());
                 channelDone = true;
                 quiet = 0;
@@ -274,6 +279,9 @@ public final class LayerLensApp extends Application {
                 if (k >= 0 && k < d.size()) {
                     vm.selectedDetectionProperty().set(d.get(k));
                     applyClass(vm.modelProperty().get());
+                } else {
+                    System.err.printf("layerlens: warning: --detection %d: the image has %d detection(s) at this "
+                            + "threshold; none is selected%n", k + 1, d.size());
                 }
                 detectionDone = true;
                 quiet = 0;

@@ -73,6 +73,13 @@ final class DumpCommand implements Command {
                     }
                 }
                 c.out.println("wrote " + f);
+                if (m.notComparable().contains(l)) {
+                    // an export that folded batch norm into the convolution: no tensor here is the
+                    // convolution's own output, so this file differs from the PyTorch module's
+                    c.err.println("layerlens: warning: " + l + " in " + m.name() + " is folded into a fused "
+                            + "operation (e.g. batch norm into the convolution in an ONNX export): its values are the "
+                            + "fused operation's output, not this module's own");
+                }
             }
         }
         return 0;

@@ -71,7 +71,7 @@ final class ExplainCommand implements Command {
             }
         }
         String cam = a.get("cam");
-        String camOut = a.get("cam-out");
+        String camOut = a.getImageOut("cam-out");
         if ((cam == null) != (camOut == null)) {
             throw new Args.UsageException("explain: --cam MODULE and --cam-out OUT.png go together");
         }
@@ -79,7 +79,7 @@ final class ExplainCommand implements Command {
         double iou = a.getFraction("iou", m.defaultIou());
         LoadedImage img = Images.read(Paths.get(imageArg));
         if (query != null) {
-            requireInside(query, img);
+            query = inside(query, img, c);
         }
         DetectorOutput out = m.detect(img);
         List<Detection> dets = out.detections(threshold, iou, m.candidates());
@@ -108,14 +108,23 @@ final class ExplainCommand implements Command {
         return 0;
     }
 
-    /** A query box must lie within the image: it stands for an object in it. */
-    private static void requireInside(Box b, LoadedImage img) throws IOException {
+    /**
+     * A query box clipped to the image, as the window clips a box drawn over its edge (a warning
+     * says so); one wholly outside is the error: it stands for an object in the image.
+     */
+    private static Box inside(Box b, LoadedImage img, Context c) throws IOException {
         int w = img.originalWidth();
         int h = img.originalHeight();
-        if (b.x1() < 0 || b.y1() < 0 || b.x2() > w || b.y2() > h) {
-            throw new IOException(String.format(Locale.ROOT, "--box %s is not inside %s, which is %dx%d pixels",
+        Box clipped = b.clip(w, h);
+        if (clipped.width() <= 0 || clipped.height() <= 0) {
+            throw new IOException(String.format(Locale.ROOT, "--box %s lies outside %s, which is %dx%d pixels",
                     b, img.name(), w, h));
         }
+        if (!clipped.equals(b)) {
+            c.err.printf(Locale.ROOT, "layerlens: warning: --box %s clipped to %s, which is %dx%d pixels: %s%n", b,
+                    img.name(), w, h, clipped);
+        }
+        return clipped;
     }
 
     private static void print(Context c, Model m, LoadedImage img, DetectorOutput out, List<Detection> dets,
@@ -125,7 +134,8 @@ final class ExplainCommand implements Command {
         for (int i = 0; i < dets.size(); i++) {
             Detection d = dets.get(i);
             Provenance p = d.provenance();
-            c.out.printf(Locale.ROOT, "#%d %s %.3f %s%n", i, d.label(), d.score(), d.box());
+            // numbered from 1, as the window's table and its --detection K
+            c.out.printf(Locale.ROOT, "#%d %s %.3f %s%n", i + 1, d.label(), d.score(), d.box());
             c.out.printf(Locale.ROOT, "   from head %d (%dx%d map), cell row %d col %d, anchor %d = prior %d %s%n",
                     p.head(), p.rows(), p.cols(), p.row(), p.col(), p.anchor(), p.priorIndex(), p.prior());
             c.out.printf(Locale.ROOT, "   offsets [%.3f, %.3f, %.3f, %.3f] decode to %s%n", p.offsets()[0],
@@ -213,6 +223,11 @@ final class ExplainCommand implements Command {
             }
             if (d.flat) {
                 throw new IOException("--cam: " + path + " gives a flattened output, not a feature map");
+            }
+            if (d.plane() == 1) {
+                // one cell: a map of it is one colour over the whole image, as the window says too
+                throw new IOException("--cam: " + path + " gives a 1x1 map, one value per channel: no map to draw "
+                        + "over the image (choose a module with a larger output)");
             }
             float[] cam = LayerMaps.eigenCam(d);
             float hi = 0;

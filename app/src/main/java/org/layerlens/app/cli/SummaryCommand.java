@@ -2,7 +2,6 @@ package org.layerlens.app.cli;
 
 import java.nio.file.Paths;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import org.layerlens.engine.ShapeTrail;
@@ -37,16 +36,19 @@ final class SummaryCommand implements Command {
         LoadedImage img = a.get("image") != null ? Images.read(Paths.get(a.get("image")))
                 : new LoadedImage(null, s, s, new byte[s * s * 3]);
         m.inspect(img, null, null).close(); // warm-up, so the ms column is steady-state
-        Map<String, Long> macs = m.graph().macsByModule();
+        // columns as wide as the longest path and type (TFLite scope paths run to 60 characters)
+        int pathWidth = Math.max(40, m.tree().modules().stream().mapToInt(x -> x.path().length()).max().orElse(0));
+        int typeWidth = Math.max(17, m.tree().modules().stream().mapToInt(x -> x.typeName().length()).max().orElse(0));
+        String row = "%-" + pathWidth + "s %-" + typeWidth + "s %-14s ";
         try (Inspection ins = m.inspect(img, null, null)) {
-            c.out.printf(Locale.ROOT, "%-40s %-17s %-14s %12s %14s %9s%n", "module", "type", "output", "parameters",
+            c.out.printf(Locale.ROOT, row + "%12s %14s %9s%n", "module", "type", "output", "parameters",
                     "mult-adds", "ms");
             for (Module mod : m.tree().modules()) {
                 ModuleEvent e = ins.event(mod.path());
                 String shape = e == null ? "-" : ShapeTrail.hwc(e.outputShape());
-                c.out.printf(Locale.ROOT, "%-40s %-17s %-14s %,12d %,14d %9s%n",
+                c.out.printf(Locale.ROOT, row + "%,12d %,14d %9s%n",
                         mod.path().isEmpty() ? "(model)" : mod.path(), mod.typeName(), shape, mod.parameterCount(),
-                        mod.path().isEmpty() ? m.graph().totalMacs() : macs.getOrDefault(mod.path(), 0L),
+                        m.info(mod.path()).multiplyAdds(), // a holder (ModuleList) counts its children's, as in the window
                         e == null ? "" : e.millis(3));
             }
             c.out.printf(Locale.ROOT, "total parameters: %,d; total mult-adds: %,d%n", m.tree().parameterCount(),

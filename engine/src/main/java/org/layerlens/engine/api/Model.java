@@ -157,7 +157,7 @@ public final class Model {
             throw new IllegalArgumentException("no module '" + path + "' in " + name);
         }
         Graph.ModuleRun run = graph.module(path);
-        long total = path.isEmpty() ? graph.totalMacs() : macs.getOrDefault(path, 0L);
+        long total = path.isEmpty() ? graph.totalMacs() : macsBelow(m);
         if (run == null) {
             return new ModuleInfo(path, m.typeName(), null, m.parameterCount(), total, 0, 0, false);
         }
@@ -166,6 +166,23 @@ public final class Model {
         long rows = f.rows().global() ? inputSize() : f.rows().size();
         long cols = f.cols().global() ? inputSize() : f.cols().size();
         return new ModuleInfo(path, m.typeName(), run.output().chw(), m.parameterCount(), total, rows, cols, global);
+    }
+
+    /**
+     * A module's multiply-adds: its own count where it runs; for a holder that is never called
+     * itself (a ModuleList, face-api's prediction_layer) its children's, so that every row of
+     * {@code summary} and the window counts what is below it, as the others do.
+     */
+    private long macsBelow(org.layerlens.engine.nn.Module m) {
+        long own = macs.getOrDefault(m.path(), 0L);
+        if (own > 0 || graph.module(m.path()) != null) {
+            return own;
+        }
+        long below = 0;
+        for (org.layerlens.engine.nn.Module c : m.childList()) {
+            below += macsBelow(c);
+        }
+        return below;
     }
 
     /** The receptive field of every value (explain, heatmap cell marking). */
