@@ -93,8 +93,9 @@ public final class CoverageViewModel {
             AnchorCoverage.Result r = c.result();
             status.set(String.format(Locale.ROOT, "%s on %s: %d of %d boxes (%.1f%%) in %d files have a prior at IoU "
                     + ">= %.2f%s", r.model(), dir.getFileName(), r.matched(), r.entries().size(), 100 * r.share(),
-                    r.files(), r.matchThreshold(), r.skipped().isEmpty() ? "" : "; " + r.skipped().size()
-                    + " file(s) skipped"));
+                    r.files(), r.matchThreshold(), (r.skipped().isEmpty() ? "" : "; " + r.skipped().size()
+                    + " file(s) skipped") + (r.skippedBoxes().isEmpty() ? "" : "; " + r.skippedBoxes().size()
+                    + " box warning(s)")));
             warn(dir, warnings);
         }, c -> { }, () -> status.set("Cancelled"), t -> {
             status.set("Failed: " + InspectorViewModel.message("Anchor coverage of " + dir, t));
@@ -113,8 +114,11 @@ public final class CoverageViewModel {
         if (warnings.size() > NAMED) {
             lines.add("and " + (warnings.size() - NAMED) + " more");
         }
-        vm.notice(Notice.warning("Anchor coverage of " + dir.getFileName() + ": " + warnings.size()
-                + " annotation file(s) skipped:\n" + String.join("\n", lines)));
+        long boxes = warnings.stream().filter(w -> w.endsWith("boxes skipped") || w.endsWith("box skipped")).count();
+        String what = (warnings.size() - boxes) + " annotation file(s) skipped"
+                + (boxes == 0 ? "" : ", " + boxes + " box warning(s)");
+        vm.notice(Notice.warning("Anchor coverage of " + dir.getFileName() + ": " + what + ":\n"
+                + String.join("\n", lines)));
     }
 
     public void cancel() {

@@ -66,6 +66,10 @@ final class AnchorsCommand implements Command {
             c.err.printf(Locale.ROOT, "layerlens: %d of %d annotation file(s) skipped%n", r.skipped().size(),
                     r.files() + r.skipped().size());
         }
+        if (!r.skippedBoxes().isEmpty()) {
+            c.err.printf(Locale.ROOT, "layerlens: %d box warning(s) above: those boxes left out, the rest of their "
+                    + "files measured%n", r.skippedBoxes().size());
+        }
         return 0;
     }
 

@@ -74,7 +74,8 @@ public final class AnchorCoverage {
      *                  (on a square image): where the chart marks what each head is sized for
      */
     public record Result(String model, String dataset, int inputSize, double matchThreshold, int files,
-                         List<Entry> entries, List<String> skipped, List<Double> headSides) {
+                         List<Entry> entries, List<String> skipped, List<String> skippedBoxes,
+                         List<Double> headSides) {
         public int matched() {
             return (int) entries.stream().filter(e -> e.bestIou() >= matchThreshold).count();
         }
@@ -151,6 +152,9 @@ public final class AnchorCoverage {
             JsonArray sk = new JsonArray();
             skipped.forEach(sk::add);
             o.add("skipped", sk);
+            JsonArray skb = new JsonArray();
+            skippedBoxes.forEach(skb::add);
+            o.add("skippedBoxes", skb);
             return o;
         }
     }
@@ -225,6 +229,12 @@ public final class AnchorCoverage {
 
     /** Coverage of annotated images already read (boxes in VOC's 0-based pixels). */
     public static Result of(Model model, String dataset, List<Annotated> images, List<String> skipped) {
+        return of(model, dataset, images, skipped, List.of());
+    }
+
+    /** The same, with the boxes left out of files that were otherwise used ({@code skippedBoxes}, one line each). */
+    public static Result of(Model model, String dataset, List<Annotated> images, List<String> skipped,
+                            List<String> skippedBoxes) {
         Map<Long, float[]> priorsBySize = new HashMap<>();
         List<Entry> entries = new ArrayList<>();
         for (Annotated a : images) {
@@ -236,7 +246,7 @@ public final class AnchorCoverage {
             }
         }
         return new Result(model.name(), dataset, model.inputSize(), model.matchThreshold(), images.size(),
-                List.copyOf(entries), List.copyOf(skipped), headSides(model));
+                List.copyOf(entries), List.copyOf(skipped), List.copyOf(skippedBoxes), headSides(model));
     }
 
     private static List<Double> headSides(Model model) {
@@ -259,10 +269,12 @@ public final class AnchorCoverage {
 
     /**
      * Reads a folder of Pascal VOC {@code .xml} files (image sizes from their {@code <size>}, or
-     * from the image beside them) and measures every box. A file that cannot be used (unreadable,
-     * no size, a box outside the image or of no area, classes the model does not have) is
-     * skipped with one warning naming it; a folder where nothing can be used is an
-     * {@link IOException} with one line saying why.
+     * from the image beside them) and measures every box. A box that cannot be used (outside the
+     * image, of no area, of a class the model does not have) is left out with one warning naming
+     * the file and the box, and the file's other boxes are measured: one box drawn past a border
+     * should not cost the file's others. A file with no box left, or that cannot be read at all,
+     * is skipped with one warning; a folder where nothing can be used is an {@link IOException}
+     * with one line saying why.
      */
     public static Result read(Model model, Path dir, Consumer<String> warnings, BiConsumer<Integer, Integer> progress,
                               BooleanSupplier cancelled) throws IOException {
@@ -280,6 +292,7 @@ public final class AnchorCoverage {
         Set<String> known = new LinkedHashSet<>(model.labels().subList(1, model.labels().size()));
         List<Annotated> ok = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<String> skippedBoxes = new ArrayList<>();
         List<String> unknownOnly = new ArrayList<>();
         Set<String> unknownNames = new LinkedHashSet<>();
         Consumer<String> warn = warnings == null ? w -> { } : warnings;
@@ -295,16 +308,20 @@ public final class AnchorCoverage {
             try {
                 VocAnnotation ann = VocAnnotation.read(xml);
                 int[] size = imageSize(ann, xml);
-                problem = check(ann, size, known, unknownNames);
-                if (problem == null) {
-                    ok.add(new Annotated(xml.getFileName().toString(), size[0], size[1], ann.objects()));
+                Usable u = usable(ann, size, known, unknownNames);
+                if (!u.boxes().isEmpty()) {
+                    ok.add(new Annotated(xml.getFileName().toString(), size[0], size[1], u.boxes()));
+                    for (String p : u.problems()) {
+                        warn.accept(xml + ": " + p + (p.startsWith("names ") ? "; those boxes skipped" : "; box skipped"));
+                        skippedBoxes.add(xml + ": " + p);
+                    }
                     continue;
                 }
-                if (problem.startsWith("names ")) {
-                    unknownOnly.add(xml + ": " + problem);
+                if (u.onlyUnknown()) {
+                    unknownOnly.add(xml + ": " + u.problems().get(0));
                     continue;
                 }
-                problem = xml + ": " + problem;
+                problem = xml + ": " + (u.problems().isEmpty() ? "no objects" : u.problems().get(0));
             } catch (IOException e) {
                 problem = e.getMessage() != null && e.getMessage().contains(xml.toString()) ? e.getMessage()
                         : xml + ": " + e.getMessage();
@@ -328,7 +345,7 @@ public final class AnchorCoverage {
         if (progress != null) {
             progress.accept(xmls.size(), xmls.size());
         }
-        return of(model, dir.toString(), ok, skipped);
+        return of(model, dir.toString(), ok, skipped, skippedBoxes);
     }
 
     private static List<String> first(Set<String> s, int n) {
@@ -339,32 +356,38 @@ public final class AnchorCoverage {
         return out;
     }
 
-    /** What is wrong with an annotation for this model, or null. */
-    private static String check(VocAnnotation ann, int[] size, Set<String> known, Set<String> unknownNames) {
-        if (ann.objects().isEmpty()) {
-            return "no objects";
-        }
+    /**
+     * An annotation's boxes this model can be measured on, and one line for each that it cannot
+     * (for boxes of classes the model does not have: one line for all of them).
+     *
+     * @param onlyUnknown every box is of a class the model does not have
+     */
+    private record Usable(List<VocAnnotation.Box> boxes, List<String> problems, boolean onlyUnknown) {
+    }
+
+    private static Usable usable(VocAnnotation ann, int[] size, Set<String> known, Set<String> unknownNames) {
+        List<VocAnnotation.Box> boxes = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         Set<String> unknown = new LinkedHashSet<>();
         for (VocAnnotation.Box b : ann.objects()) {
             if (!known.contains(b.name())) {
                 unknown.add(b.name());
+            } else if (!(b.x2() > b.x1() && b.y2() > b.y1())) {
+                problems.add("the " + b.name() + " box " + b.asWritten() + " has no area");
+            } else if (b.x1() < -1 || b.y1() < -1 || b.x2() > size[0] || b.y2() > size[1]) {
+                problems.add(String.format(Locale.ROOT, "the %s box %s lies outside the %dx%d image", b.name(),
+                        b.asWritten(), size[0], size[1]));
+            } else {
+                boxes.add(b);
             }
         }
+        boolean onlyUnknown = !unknown.isEmpty() && boxes.isEmpty() && problems.isEmpty();
         if (!unknown.isEmpty()) {
             unknownNames.addAll(unknown);
-            return "names " + String.join(", ", unknown) + ", which the model does not have (it has "
-                    + String.join(", ", known) + ")";
+            problems.add(0, "names " + String.join(", ", unknown) + ", which the model does not have (it has "
+                    + String.join(", ", known) + ")");
         }
-        for (VocAnnotation.Box b : ann.objects()) {
-            if (!(b.x2() > b.x1() && b.y2() > b.y1())) {
-                return "the " + b.name() + " box " + b.asWritten() + " has no area";
-            }
-            if (b.x1() < -1 || b.y1() < -1 || b.x2() > size[0] || b.y2() > size[1]) {
-                return String.format(Locale.ROOT, "the %s box %s lies outside the %dx%d image", b.name(), b.asWritten(),
-                        size[0], size[1]);
-            }
-        }
-        return null;
+        return new Usable(boxes, problems, onlyUnknown);
     }
 
     /** The image size from {@code <size>}, else from the image beside the annotation. */

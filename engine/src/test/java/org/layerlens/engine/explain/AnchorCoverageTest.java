@@ -78,12 +78,17 @@ class AnchorCoverageTest {
         Files.writeString(dir.resolve("h.xml"), "<annotation><object>");
         Files.writeString(dir.resolve("i.xml"), voc("i.png", 300, 300, obj("circle", 250, 250, 350, 290)));
         Files.writeString(dir.resolve("j.xml"), voc("j.png", null, null, obj("circle", 10, 10, 40, 40)));
+        // k: a usable box beside one outside the image, one of no area and one of another class: the usable
+        //    one measured (b's 20x20 around cell (9, 9): 0.111), the other three left out with a warning each
+        Files.writeString(dir.resolve("k.xml"), voc("k.png", 300, 300, obj("circle", 142, 142, 162, 162),
+                obj("square", 280, 10, 320, 40), obj("triangle", 5, 5, 5, 30), obj("dog", 1, 1, 50, 50)));
 
         List<String> warnings = new ArrayList<>();
         AnchorCoverage.Result r = AnchorCoverage.read(model, dir, warnings::add, null, null);
         Map<String, AnchorCoverage.Entry> byLabel = r.entries().stream()
                 .collect(Collectors.toMap(e -> e.file() + ":" + e.label(), e -> e));
-        assertEquals(5, r.entries().size(), r.entries().toString());
+        assertEquals(6, r.entries().size(), r.entries().toString());
+        check(byLabel.get("k.xml:circle"), 400.0 / 3600, 20, 1, 0);
         check(byLabel.get("a.xml:square"), 1.0, 60, 1, 0);
         check(byLabel.get("a.xml:circle"), 400.0 / 3600, 20, 1, 0);
         check(byLabel.get("c.xml:triangle"), 0.75, Math.sqrt(4800), 3, 0);
@@ -91,18 +96,18 @@ class AnchorCoverageTest {
         check(byLabel.get("e.xml:square"), 0.25, 30, 1, 0);
         assertEquals(0.5, r.matchThreshold());
         assertEquals(3, r.matched());
-        assertEquals(0.6, r.share(), 1e-12);
-        // sizes: 20 -> 16-24; 30 -> 24-32; 60, 60 -> 48-64; 69.3 -> 64-96
-        assertEquals(List.of(0, 1, 1, 0, 2, 1, 0, 0, 0), r.bySize().stream().map(AnchorCoverage.Bin::boxes).toList());
+        assertEquals(0.5, r.share(), 1e-12);
+        // sizes: 20, 20 -> 16-24; 30 -> 24-32; 60, 60 -> 48-64; 69.3 -> 64-96
+        assertEquals(List.of(0, 2, 1, 0, 2, 1, 0, 0, 0), r.bySize().stream().map(AnchorCoverage.Bin::boxes).toList());
         assertEquals(List.of(0, 0, 0, 0, 2, 1, 0, 0, 0), r.bySize().stream().map(AnchorCoverage.Bin::matched).toList());
         assertEquals("16-24px", r.bySize().get(1).name());
-        // aspect: four square boxes in 2/3-3/2, c at 3 in ">= 3"
-        assertEquals(List.of(0, 0, 0, 4, 0, 0, 1), r.byAspect().stream().map(AnchorCoverage.Bin::boxes).toList());
+        // aspect: five square boxes in 2/3-3/2, c at 3 in ">= 3"
+        assertEquals(List.of(0, 0, 0, 5, 0, 0, 1), r.byAspect().stream().map(AnchorCoverage.Bin::boxes).toList());
         assertEquals("2/3-3/2", r.byAspect().get(3).name());
         assertEquals(">= 3", r.byAspect().get(6).name());
-        assertEquals((1.0 + 400.0 / 3600 + 1.0 + 0.25) / 4, r.byAspect().get(3).meanBestIou(), 1e-6);
+        assertEquals((1.0 + 400.0 / 3600 + 1.0 + 0.25 + 400.0 / 3600) / 5, r.byAspect().get(3).meanBestIou(), 1e-6);
 
-        assertEquals(5, warnings.size(), warnings.toString());
+        assertEquals(8, warnings.size(), warnings.toString());
         String all = String.join("\n", warnings);
         assertTrue(all.contains("f.xml: names dog, which the model does not have (it has circle, square, triangle)"), all);
         assertTrue(all.contains("g.xml: the circle box 51,51,51,81 has no area"), all); // as the file writes it
@@ -110,13 +115,21 @@ class AnchorCoverageTest {
         assertTrue(all.contains("i.xml: the circle box 251,251,351,291 lies outside the 300x300 image"), all);
         assertTrue(all.contains("j.xml: no <size> in the annotation and no image beside it"), all);
         assertEquals(5, r.skipped().size());
+        // k.xml: the file measured, its three unusable boxes named one line each
+        assertTrue(all.contains("k.xml: names dog, which the model does not have (it has circle, square, triangle); "
+                + "those boxes skipped"), all);
+        assertTrue(all.contains("k.xml: the square box 281,11,321,41 lies outside the 300x300 image; box skipped"), all);
+        assertTrue(all.contains("k.xml: the triangle box 6,6,6,31 has no area; box skipped"), all);
+        assertEquals(3, r.skippedBoxes().size(), r.skippedBoxes().toString());
+        assertEquals(5, r.files());
         for (String w : warnings) {
-            assertTrue(w.endsWith("; skipped") && !w.contains("\n"), w);
+            assertTrue(w.endsWith("skipped") && !w.contains("\n"), w);
         }
         var json = r.toJson();
-        assertEquals(5, json.get("boxes").getAsInt());
-        assertEquals(0.6, json.get("share").getAsDouble(), 1e-9);
-        assertEquals(5, json.getAsJsonArray("objects").size());
+        assertEquals(6, json.get("boxes").getAsInt());
+        assertEquals(0.5, json.get("share").getAsDouble(), 1e-9);
+        assertEquals(6, json.getAsJsonArray("objects").size());
+        assertEquals(3, json.getAsJsonArray("skippedBoxes").size());
         assertEquals(6, json.getAsJsonArray("headSmallestPrior").size());
         assertEquals(60.0, json.getAsJsonArray("headSmallestPrior").get(0).getAsDouble(), 1e-3);
     }

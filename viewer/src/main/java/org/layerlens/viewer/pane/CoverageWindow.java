@@ -132,8 +132,10 @@ public final class CoverageWindow {
         bySize.getItems().setAll(c.result().bySize());
         byAspect.getItems().setAll(c.result().byAspect());
         skipped.getItems().setAll(c.result().skipped());
-        skippedPane.setText("Skipped files: " + c.result().skipped().size());
-        skippedPane.setDisable(c.result().skipped().isEmpty());
+        skipped.getItems().addAll(c.result().skippedBoxes());
+        skippedPane.setText("Skipped files: " + c.result().skipped().size()
+                + (c.result().skippedBoxes().isEmpty() ? "" : ", box warnings: " + c.result().skippedBoxes().size()));
+        skippedPane.setDisable(skipped.getItems().isEmpty());
     }
 
     public void show() {
