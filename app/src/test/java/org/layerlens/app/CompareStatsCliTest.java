@@ -77,7 +77,27 @@ class CompareStatsCliTest {
         JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         assertTrue(o.get("imageB").getAsString().endsWith("shapes-01.png"));
         assertEquals("base_net.0.0", o.get("firstDivergent").getAsString());
-        assertTrue(Files.size(png) > 1000);
+        // two different scenes: detections found in one only, with "match" and "iou" null, as every
+        // detection has both keys
+        int unmatched = 0;
+        for (String side : List.of("a", "b")) {
+            for (var d : o.getAsJsonObject("detections").getAsJsonArray(side)) {
+                JsonObject det = d.getAsJsonObject();
+                assertEquals(Set.of("label", "classId", "score", "box", "match", "iou"), det.keySet());
+                assertEquals(det.get("match").isJsonNull(), det.get("iou").isJsonNull(), det.toString());
+                unmatched += det.get("match").isJsonNull() ? 1 : 0;
+            }
+        }
+        assertTrue(unmatched > 0, o.getAsJsonObject("detections").toString());
+        // the difference grid under a caption: light text on the dark strip above the tiles
+        java.awt.image.BufferedImage diff = javax.imageio.ImageIO.read(png.toFile());
+        int light = 0;
+        for (int y = 0; y < 36; y++) {
+            for (int x = 0; x < diff.getWidth(); x++) {
+                light += (diff.getRGB(x, y) & 0xff) > 200 ? 1 : 0;
+            }
+        }
+        assertTrue(diff.getWidth() >= 560 && light > 200, diff.getWidth() + " wide, " + light + " light pixels");
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(2, s.count(), "no temporary files left");
         }

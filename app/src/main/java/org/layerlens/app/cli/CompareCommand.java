@@ -265,7 +265,9 @@ final class CompareCommand implements Command {
             DetectionPair p = r.pairs().stream().filter(x -> (sideA ? x.a() : x.b()) == d).findFirst().orElseThrow();
             Detection m = sideA ? p.b() : p.a();
             if (m == null) {
+                // both keys on every detection, so that a reader needs no case for a missing one
                 j.add("match", JsonNull.INSTANCE);
+                j.add("iou", JsonNull.INSTANCE);
             } else {
                 j.addProperty("match", other.indexOf(m));
                 j.addProperty("iou", Math.round(p.iou() * 1e4) / 1e4);
@@ -275,7 +277,10 @@ final class CompareCommand implements Command {
         return arr;
     }
 
-    /** Up to 64 channels of {@code |A - B|}, one colour scale for all (inferno), in a grid. */
+    /**
+     * Up to 64 channels of {@code |A - B|}, one colour scale for all (inferno), in a grid, under a
+     * caption naming the module, the channels shown and the scale's ends.
+     */
     private static void writeDiff(Path out, LayerData d) throws IOException {
         int n = Math.min(64, d.channels);
         int cols = (int) Math.ceil(Math.sqrt(n));
@@ -296,6 +301,13 @@ final class CompareCommand implements Command {
                 System.arraycopy(tile, y * tw * 3, img, ((y0 + y) * w + x0) * 3, tw * 3);
             }
         }
-        AtomicFiles.write(out, tmp -> Heatmaps.write(tmp, img, w, h));
+        LayerData.Stats range = d.stats();
+        int[] size = new int[2];
+        byte[] captioned = Heatmaps.withCaption(img, w, h, 560, size,
+                String.format(Locale.ROOT, "|A - B| at %s (%d x %d x %d), channels 0-%d of %d", d.path, d.channels,
+                        d.height, d.width, n - 1, d.channels),
+                String.format(Locale.ROOT, "inferno, one scale for all: %.4g (black) to %.4g (yellow); row by row",
+                        range.min(), range.max()));
+        AtomicFiles.write(out, tmp -> Heatmaps.write(tmp, captioned, size[0], size[1]));
     }
 }

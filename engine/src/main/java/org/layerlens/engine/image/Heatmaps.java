@@ -143,6 +143,39 @@ public final class Heatmaps {
         }
     }
 
+    /** Height in pixels of one caption line ({@link #withCaption}). */
+    static final int CAPTION_LINE = 18;
+
+    /**
+     * The image with lines of text in a dark strip above it (widened to at least {@code minWidth}
+     * so that the text fits): what a picture shows and on what scale, for files read later away
+     * from the command that wrote them.
+     *
+     * @return the new image's RGB bytes; its width and height are in {@code size[0]} and {@code size[1]}
+     */
+    public static byte[] withCaption(byte[] rgb, int w, int h, int minWidth, int[] size, String... lines) {
+        OpenCv.load();
+        int cw = Math.max(w, minWidth);
+        int strip = CAPTION_LINE * lines.length + 6;
+        int ch = h + strip;
+        byte[] out = new byte[cw * ch * 3];
+        java.util.Arrays.fill(out, (byte) 0x20);
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(rgb, y * w * 3, out, ((strip + y) * cw) * 3, w * 3);
+        }
+        Mat m = new Mat(ch, cw, CvType.CV_8UC3);
+        m.put(0, 0, out);
+        for (int i = 0; i < lines.length; i++) {
+            Imgproc.putText(m, lines[i], new org.opencv.core.Point(6, CAPTION_LINE * (i + 1) - 3),
+                    Imgproc.FONT_HERSHEY_SIMPLEX, 0.45, new org.opencv.core.Scalar(255, 255, 255), 1, Imgproc.LINE_AA);
+        }
+        m.get(0, 0, out);
+        m.release();
+        size[0] = cw;
+        size[1] = ch;
+        return out;
+    }
+
     /** Writes an RGB byte image as PNG (or any format OpenCV writes, by extension). */
     public static void write(java.nio.file.Path file, byte[] rgb, int w, int h) throws java.io.IOException {
         OpenCv.load();
