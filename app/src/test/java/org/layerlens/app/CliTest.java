@@ -125,6 +125,32 @@ class CliTest {
         assertTrue(r.out().contains("mAP@0.5 "), r.out());
     }
 
+    /**
+     * An annotation without objects is a negative image, not an annotation of other classes; a
+     * dataset with nothing to score (every box difficult) is one line and exit 1, not "mAP NaN".
+     */
+    @Test
+    void evalCountsImagesWithoutObjectsAndRefusesADatasetWithNothingToScore(@TempDir Path dir) throws Exception {
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        Files.copy(Repo.sample("shapes-01.png"), mixed.resolve("shapes-01.png"));
+        Files.copy(Repo.sample("shapes-01.xml"), mixed.resolve("shapes-01.xml"));
+        Files.copy(Repo.sample("coffee.png"), mixed.resolve("empty.png"));
+        Files.writeString(mixed.resolve("empty.xml"), "<annotation><size><width>600</width><height>400</height>"
+                + "<depth>3</depth></size></annotation>");
+        Result ok = run("eval", "--model", "default", "--dataset", mixed.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("over 2 images"), ok.out());
+
+        Path difficult = Files.createDirectories(dir.resolve("difficult"));
+        Files.copy(Repo.sample("shapes-01.png"), difficult.resolve("shapes-01.png"));
+        Files.writeString(difficult.resolve("shapes-01.xml"), Files.readString(Repo.sample("shapes-01.xml"))
+                .replaceAll("<difficult>0</difficult>", "<difficult>1</difficult>"));
+        Result none = run("eval", "--model", "default", "--dataset", difficult.toString());
+        assertEquals(1, none.code(), none.out());
+        assertEquals("layerlens: " + difficult + ": no ground-truth box to score in 1 image(s) (none annotated, or all "
+                + "marked difficult, which VOC's evaluation does not score): mAP is undefined", none.err().strip());
+    }
+
     @Test
     void dumpWritesNpyInNchw(@TempDir Path dir) throws Exception {
         Result r = run("dump", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
@@ -161,6 +187,60 @@ class CliTest {
                 "--threads", "1000");
         assertEquals(2, threads.code());
         assertEquals("layerlens: --threads must be from 1 to 256, not 1000", threads.err().strip());
+    }
+
+    /**
+     * Outputs checked before any work: none may replace a file the command reads (the photo given
+     * to --image, an image in the --dataset folder), two outputs may not share a name, and a chart
+     * into a missing folder or under another extension is one line, not a stack trace at the end.
+     */
+    @Test
+    void outputsThatWouldReplaceInputsOrCannotBeWrittenAreRefusedFirst(@TempDir Path dir) throws Exception {
+        Path photo = dir.resolve("photo.png");
+        Files.copy(Repo.sample("coffee.png"), photo);
+        byte[] before = Files.readAllBytes(photo);
+        Result same = run("detect", "--model", MODEL, "--image", photo.toString(), "--json", photo.toString());
+        assertEquals(2, same.code(), same.err());
+        assertEquals("layerlens: --json " + photo + " would replace a file that --image reads: give the output "
+                + "another name", same.err().strip());
+        Result cam = run("explain", "--model", MODEL, "--image", photo.toString(), "--cam", "base_net.5",
+                "--cam-out", photo.toString());
+        assertEquals(2, cam.code(), cam.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(photo)), "the photo is untouched");
+
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.copy(Repo.sample("coffee.png"), data.resolve("a.png"));
+        Result inFolder = run("stats", "--model", MODEL, "--dataset", data.toString(), "--json",
+                data.resolve("a.png").toString());
+        assertEquals(2, inFolder.code(), inFolder.err());
+        assertTrue(inFolder.err().contains("would replace a file that --dataset reads"), inFolder.err());
+        Result twice = run("stats", "--model", MODEL, "--dataset", data.toString(), "--json",
+                dir.resolve("s.out").toString(), "--csv", dir.resolve("s.out").toString());
+        assertEquals(2, twice.code(), twice.err());
+        assertTrue(twice.err().contains("--json and --csv name the same file"), twice.err());
+
+        Path nowhere = dir.resolve("nodir").resolve("c.png");
+        Result chart = run("anchors", "--model", MODEL, "--dataset", data.toString(), "--chart", nowhere.toString());
+        assertEquals(1, chart.code(), chart.err());
+        assertEquals("layerlens: " + nowhere + ": no such folder " + dir.resolve("nodir"), chart.err().strip());
+        Result txt = run("anchors", "--model", MODEL, "--dataset", data.toString(), "--chart",
+                dir.resolve("c.txt").toString());
+        assertEquals(2, txt.code(), txt.err());
+        assertTrue(txt.err().contains("--chart needs a file name ending in .png"), txt.err());
+        try (var s = Files.list(dir)) {
+            assertEquals(java.util.List.of("data", "photo.png"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "nothing written");
+        }
+    }
+
+    @Test
+    void anOptionWithoutValueAtTheEndIsNamedAsUnknownWhenItIs() throws Exception {
+        Result typo = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--treshold");
+        assertEquals(2, typo.code());
+        assertEquals("layerlens: unknown option --treshold for detect", typo.err().strip().lines().findFirst().orElse(""));
+        Result bare = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--json");
+        assertEquals(2, bare.code());
+        assertEquals("layerlens: option --json needs a value", bare.err().strip().lines().findFirst().orElse(""));
     }
 
     /** Every checkpoint variant through {@code dump --layer scores,boxes} against PyTorch (1e-4). */

@@ -40,6 +40,11 @@ final class AnchorsCommand implements Command {
     @Override
     public int run(Args a, Context c) throws Exception {
         String dir = a.require("dataset");
+        String chart = a.get("chart");
+        if (chart != null && !chart.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+            throw new Args.UsageException("--chart needs a file name ending in .png (the chart is written as PNG), not '"
+                    + chart + "'");
+        }
         Model m = c.model(a);
         AnchorCoverage.Result r = AnchorCoverage.read(m, Paths.get(dir),
                 w -> c.err.println("layerlens: warning: " + w), null, null);
@@ -53,11 +58,11 @@ final class AnchorsCommand implements Command {
             if (quiet) {
                 c.out.println(text);
             } else {
-                Files.writeString(Paths.get(json), text + "\n", StandardCharsets.UTF_8);
+                AtomicFiles.writeString(Paths.get(json), text + "\n");
             }
         }
-        if (a.get("chart") != null) {
-            CoverageChart.writePng(r, Paths.get(a.get("chart")), CHART_WIDTH, CHART_HEIGHT);
+        if (chart != null) {
+            AtomicFiles.write(Paths.get(chart), tmp -> CoverageChart.writePng(r, tmp, CHART_WIDTH, CHART_HEIGHT));
             if (!quiet) {
                 c.out.println("wrote " + a.get("chart"));
             }

@@ -12,6 +12,9 @@ public final class Args {
     private final Map<String, List<String>> options = new LinkedHashMap<>();
     private final Set<String> flags;
 
+    /** The last argument, an option that is not a flag and has no value after it; null when none. */
+    private String lastWithoutValue;
+
     public Args(String[] argv, Set<String> flags) throws UsageException {
         this.flags = flags;
         String cmd = null;
@@ -29,7 +32,9 @@ public final class Args {
                 } else if (i + 1 < argv.length) {
                     value = argv[++i];
                 } else {
-                    throw new UsageException("option --" + name + " needs a value");
+                    // said by allowOnly, which first tells an unknown option (a typo) as such
+                    lastWithoutValue = name;
+                    continue;
                 }
                 options.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             } else if (cmd == null) {
@@ -86,10 +91,17 @@ public final class Args {
     }
 
     public void allowOnly(Set<String> allowed) throws UsageException {
-        for (String k : options.keySet()) {
+        List<String> given = new ArrayList<>(options.keySet());
+        if (lastWithoutValue != null) {
+            given.add(lastWithoutValue);
+        }
+        for (String k : given) {
             if (!allowed.contains(k) && !flags.contains(k)) {
                 throw new UsageException("unknown option --" + k + (command == null ? "" : " for " + command));
             }
+        }
+        if (lastWithoutValue != null) {
+            throw new UsageException("option --" + lastWithoutValue + " needs a value");
         }
     }
 

@@ -28,7 +28,7 @@ final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
-            throw new IOException(target + ": the folder " + dir + " does not exist");
+            throw new IOException(target + ": no such folder " + dir);
         }
         String name = abs.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -42,6 +42,10 @@ final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+        } catch (java.nio.file.FileSystemException e) {
+            // the user named the target, not our temporary file beside it
+            throw new IOException(target + ": " + (e instanceof java.nio.file.AccessDeniedException
+                    ? "permission denied" : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
         } finally {
             Files.deleteIfExists(tmp);
         }

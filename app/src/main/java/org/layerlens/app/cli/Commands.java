@@ -62,6 +62,7 @@ public final class Commands {
             throw new Args.UsageException("unknown command '" + a.command + "'\n" + usage());
         }
         a.allowOnly(union(cmd.options(), GLOBAL));
+        OutputFiles.check(a);
         return cmd.run(a, c);
     }
 

@@ -77,14 +77,21 @@ final class EvalCommand implements Command {
         if (n == 0) {
             throw new IOException(dir + ": no readable images with a VOC .xml annotation beside them");
         }
-        if (truthClasses.stream().noneMatch(classes::contains)) {
+        // annotations without objects are negatives (their detections count as false positives),
+        // not annotations of other classes
+        if (!truthClasses.isEmpty() && truthClasses.stream().noneMatch(classes::contains)) {
             throw new IOException(dir + ": the annotations name " + String.join(", ", truthClasses.stream().sorted()
                     .limit(6).toList()) + (truthClasses.size() > 6 ? ", ..." : "") + " but " + m.name()
                     + " detects " + String.join(", ", classes) + ": nothing to evaluate (use --labels for class names)");
         }
         unknown.forEach((name, boxes) -> c.err.printf(Locale.ROOT, "layerlens: warning: %d box(es) of class '%s' "
                 + "not counted: not one of the model's classes (%s)%n", boxes, name, String.join(", ", classes)));
-        c.out.println(ev.result());
+        VocEval.Result result = ev.result();
+        if (Double.isNaN(result.mean())) {
+            throw new IOException(dir + ": no ground-truth box to score in " + n + " image(s) (none annotated, or all "
+                    + "marked difficult, which VOC's evaluation does not score): mAP is undefined");
+        }
+        c.out.println(result);
         return 0;
     }
 

@@ -72,7 +72,7 @@ public record ImageFolder(Path folder, List<Path> files, List<String> subfolders
     /** One warning line when the folder has subfolders, which were not read; null when it has none. */
     public String subfoldersNotRead() {
         return subfolders.isEmpty() ? null : folder + ": " + subfolders.size() + " subfolder(s) not read (" + named()
-                + "); only the folder's own files are";
+                + "); only the folder's own files are read";
     }
 
     private String named() {

@@ -24,7 +24,7 @@ class ImageFolderTest {
         ImageFolder all = ImageFolder.list(dir);
         assertEquals(List.of(dir.resolve("a.JPG"), dir.resolve("b.png"), dir.resolve("notes.txt")), all.files());
         assertEquals(List.of("JPEGImages"), all.subfolders());
-        assertEquals(dir + ": 1 subfolder(s) not read (JPEGImages/); only the folder's own files are",
+        assertEquals(dir + ": 1 subfolder(s) not read (JPEGImages/); only the folder's own files are read",
                 all.subfoldersNotRead());
         ImageFolder images = all.imagesByName();
         assertEquals(List.of(dir.resolve("a.JPG"), dir.resolve("b.png")), images.nonEmpty("images"));
