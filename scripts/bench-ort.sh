@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# LayerLens's fast and inspect passes against ONNX Runtime's Java API (CPU), same weights, same
+# LayerLens's fast, inspect and inspect-all passes against ONNX Runtime's Java API (CPU), same weights, same
 # input, same threads, in rounds of a block of each in one run; prints the ratios.
 #   scripts/bench-ort.sh [THREADS] [ITERATIONS] [IMAGE]
 # The weights: the committed random-weight mb2-ssd-lite (4 classes) and its ONNX export, written

@@ -16,10 +16,10 @@ import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 
 /**
- * LayerLens's fast and inspect passes against ONNX Runtime (CPU) on the same weights (a .pth and
- * its ONNX export), the same input and the same thread count, in rounds of a block of each in one
- * run so that a noisy machine slows all three alike; prints medians and the ratios. A benchmark,
- * never a test.
+ * LayerLens's fast, inspect and inspect-all passes against ONNX Runtime (CPU) on the same weights
+ * (a .pth and its ONNX export), the same input and the same thread count, in rounds of a block of
+ * each in one run so that a noisy machine slows all four alike; prints medians and the ratios. A
+ * benchmark, never a test. Each pass includes decoding the detections, ONNX Runtime's does not.
  *
  * <pre>java -cp bench/target/layerlens-bench-*.jar:bench/target/lib/* org.layerlens.bench.OrtComparison \
  *   MODEL.pth MODEL.onnx IMAGE THREADS ITERATIONS</pre>
@@ -54,12 +54,13 @@ public final class OrtComparison {
             String input = session.getInputNames().iterator().next();
             Map<String, OnnxTensor> feed = Map.of(input, x);
             // blocks, not alternation: ONNX Runtime's pool threads spin for a while after each run,
-            // and would slow whatever ran right after them. Ten rounds of three blocks, the first
+            // and would slow whatever ran right after them. Ten rounds of four blocks, the first
             // pass of each block not counted.
             int rounds = 10;
             int per = Math.max(1, n / rounds);
             double[] fast = new double[rounds * per];
             double[] inspect = new double[rounds * per];
+            double[] inspectAll = new double[rounds * per];
             double[] ort = new double[rounds * per];
             for (int r = -1; r < rounds; r++) {
                 for (int i = -1; i < per; i++) {
@@ -80,6 +81,15 @@ public final class OrtComparison {
                 }
                 for (int i = -1; i < per; i++) {
                     long t0 = System.nanoTime();
+                    try (Inspection ins = m.inspectAllInput(hwc, img, null, null)) {
+                        // every module's own output in a buffer of its own until here
+                    }
+                    if (r >= 0 && i >= 0) {
+                        inspectAll[r * per + i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+                for (int i = -1; i < per; i++) {
+                    long t0 = System.nanoTime();
                     try (OrtSession.Result res = session.run(feed)) {
                         // outputs: scores, boxes
                     }
@@ -90,13 +100,16 @@ public final class OrtComparison {
             }
             double f = median(fast);
             double in = median(inspect);
+            double all = median(inspectAll);
             double o = median(ort);
             System.out.printf(Locale.ROOT, "%s (%s), %d threads, %d passes each (10 rounds of a block of each, "
                     + "after a warm-up round)%n", pth.getFileName(), m.spec().name(), threads, rounds * per);
             System.out.printf(Locale.ROOT, "LayerLens fast pass   median %7.2f ms (min %.2f)%n", f, min(fast));
             System.out.printf(Locale.ROOT, "LayerLens inspect     median %7.2f ms (min %.2f)%n", in, min(inspect));
+            System.out.printf(Locale.ROOT, "LayerLens inspect-all median %7.2f ms (min %.2f)%n", all, min(inspectAll));
             System.out.printf(Locale.ROOT, "ONNX Runtime 1.20 CPU median %7.2f ms (min %.2f)%n", o, min(ort));
-            System.out.printf(Locale.ROOT, "ratio fast / ONNX Runtime: %.2f   inspect / fast: %.2f%n", f / o, in / f);
+            System.out.printf(Locale.ROOT, "ratio fast / ONNX Runtime: %.2f   inspect / fast: %.2f   inspect-all / fast: "
+                    + "%.2f%n", f / o, in / f, all / f);
         }
     }
 

@@ -129,21 +129,40 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
         Map<String, Range> out = new LinkedHashMap<>();
         Map<String, List<Integer>> shapes = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("modules").entrySet()) {
+            if (!e.getValue().isJsonObject()) {
+                throw new CheckpointException(file, e.getKey() + ": not an object with min and max");
+            }
             JsonObject o = e.getValue().getAsJsonObject();
             if (o.has("shape")) {
                 List<Integer> shape = new ArrayList<>();
                 o.getAsJsonArray("shape").forEach(x -> shape.add(x.getAsInt()));
                 shapes.put(e.getKey(), List.copyOf(shape));
             }
-            double min = o.get("min").getAsDouble();
-            double max = o.get("max").getAsDouble();
-            float scale = o.get("scale").getAsFloat();
-            int zp = o.get("zeroPoint").getAsInt();
-            if (!(min <= max) || !(scale > 0) || !Float.isFinite(scale) || zp < 0 || zp > 255) {
-                throw new CheckpointException(file, e.getKey() + ": a range needs min <= max, scale > 0 and "
-                        + "zeroPoint in 0..255");
+            String path = e.getKey();
+            double min = number(o, "min", path, file);
+            double max = number(o, "max", path, file);
+            if (!(min <= max) || !Double.isFinite(min) || !Double.isFinite(max)) {
+                throw new CheckpointException(file, path + ": a range needs finite min <= max (min " + min + ", max "
+                        + max + ")");
             }
-            out.put(e.getKey(), new Range(min, max, scale, zp));
+            Range grid = Range.of(min, max);
+            if (!o.has("scale") && !o.has("zeroPoint")) {
+                out.put(path, grid); // a hand-written table may give the range alone
+                continue;
+            }
+            float scale = (float) number(o, "scale", path, file);
+            int zp = (int) number(o, "zeroPoint", path, file);
+            if (!(scale > 0) || !Float.isFinite(scale) || zp < 0 || zp > 255 || zp != number(o, "zeroPoint", path, file)) {
+                throw new CheckpointException(file, path + ": a grid needs scale > 0 and an integer zeroPoint in 0..255");
+            }
+            // the simulation quantises with the grid: a range edited without it would silently do nothing
+            // (tolerances: the PyTorch reference computes the same grid in float32)
+            if (Math.abs(scale - grid.scale()) > 1e-4 * grid.scale() || Math.abs(zp - grid.zeroPoint()) > 1) {
+                throw new CheckpointException(file, String.format(Locale.ROOT, "%s: scale %.6g and zeroPoint %d are "
+                        + "not the grid of min %.6g and max %.6g (scale %.6g, zeroPoint %d): give min and max alone, "
+                        + "or all four as they agree", path, scale, zp, min, max, grid.scale(), grid.zeroPoint()));
+            }
+            out.put(path, new Range(min, max, scale, zp));
         }
         if (out.isEmpty()) {
             throw new CheckpointException(file, "the calibration table has no modules");
@@ -157,6 +176,15 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
             }
         }
         return new Calibration(file.toString(), c, Map.copyOf(out), Map.copyOf(shapes));
+    }
+
+    /** A module's number {@code key}, or one line naming the module and the key. */
+    private static double number(JsonObject o, String key, String path, Path file) throws CheckpointException {
+        JsonElement v = o.get(key);
+        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+            throw new CheckpointException(file, path + ": no number \"" + key + "\"");
+        }
+        return v.getAsDouble();
     }
 
     /** The table as JSON, modules in the order given. */

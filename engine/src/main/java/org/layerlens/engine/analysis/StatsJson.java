@@ -102,6 +102,12 @@ public final class StatsJson {
             JsonObject r = req(o, "range").getAsJsonObject();
             ModuleStats.TensorRange range = new ModuleStats.TensorRange(req(r, "min").getAsFloat(),
                     req(r, "max").getAsFloat(), req(r, "p999").getAsDouble(), req(r, "p9999").getAsDouble());
+            if (!(range.min() <= range.max()) || !Float.isFinite(range.min()) || !Float.isFinite(range.max())
+                    || !(range.p999() >= 0) || !(range.p9999() >= 0)) {
+                // what a run writes always holds this; an edited file may not, and would quantise to nonsense
+                throw new IllegalStateException(path + ": its range needs finite min <= max and p999, p9999 >= 0 "
+                        + "(min " + range.min() + ", max " + range.max() + ")");
+            }
             mods.add(new ModuleStats(path, o.has("type") ? o.get("type").getAsString() : "", ints(req(o, "shape")),
                     ch, ints(req(o, "dead")), ints(req(o, "saturated")), null, range));
         }

@@ -309,7 +309,13 @@ public final class Model {
      * figures agree with {@link #inspect}'s within the fused arithmetic's rounding.
      */
     public Inspection inspectAll(LoadedImage img, ModuleObserver observer, BooleanSupplier cancelled) {
-        return inspect(Mode.INSPECT_ALL, input(img), img, observer, cancelled);
+        return inspectAllInput(input(img), img, observer, cancelled);
+    }
+
+    /** {@link #inspectAll} on an input already made (benchmarks: preprocessing left out). */
+    public Inspection inspectAllInput(float[] input, LoadedImage img, ModuleObserver observer,
+                                      BooleanSupplier cancelled) {
+        return inspect(Mode.INSPECT_ALL, input, img, observer, cancelled);
     }
 
     private Inspection inspect(Mode mode, float[] input, LoadedImage img, ModuleObserver observer,

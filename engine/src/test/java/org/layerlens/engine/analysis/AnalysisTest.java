@@ -295,8 +295,19 @@ class AnalysisTest {
             {"[1, 2]", "not a JSON object"},
             {"{\"x\": 1}", "no \"modules\""},
             {"{\"modules\": {\"a\": {\"min\": 1, \"max\": 0, \"scale\": 1, \"zeroPoint\": 0}}}", "min <= max"},
-            {"{\"modules\": {\"a\": {\"min\": 0}}}", "damaged"},
+            {"{\"modules\": {\"a\": {\"min\": 0}}}", "a: no number \"max\""},
+            {"{\"modules\": {\"a\": {\"min\": 0, \"max\": \"6\"}}}", "a: no number \"max\""},
+            {"{\"modules\": {\"a\": 5}}", "a: not an object with min and max"},
+            // a range edited without its grid: the grid is what quantises, so the edit would do nothing
+            {"{\"modules\": {\"a\": {\"min\": 0, \"max\": 1e30, \"scale\": 0.0235, \"zeroPoint\": 0}}}",
+                "a: scale 0.0235000 and zeroPoint 0 are not the grid of min 0.00000 and max 1.00000e+30"},
+            {"{\"modules\": {\"a\": {\"min\": 0, \"max\": 6, \"scale\": 0.0235294, \"zeroPoint\": 2.5}}}",
+                "integer zeroPoint"},
             {"{\"images\": 1, \"modules\": [{\"path\": \"a\"}]}", "damaged"},
+            // a statistics file whose range was edited to max < min
+            {"{\"images\": 1, \"modules\": [{\"path\": \"a\", \"shape\": [1], \"channels\": [], \"dead\": [], "
+                + "\"saturated\": [], \"range\": {\"min\": 0, \"max\": -5, \"p999\": 1, \"p9999\": 1}}]}",
+                "a: its range needs finite min <= max"},
         };
         for (String[] c : cases) {
             Path f = Files.writeString(dir.resolve("cal.json"), c[0]);
@@ -305,8 +316,14 @@ class AnalysisTest {
             assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains(c[1]), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
         }
+        // a table may give the range alone: its grid is made from it
+        Path alone = Files.writeString(dir.resolve("alone.json"), "{\"modules\": {\"a\": {\"min\": -1, \"max\": 6}}}");
+        Calibration.Range r = Calibration.read(alone, Calibration.Choice.MINMAX).range("a");
+        assertEquals(7 / 255f, r.scale(), 1e-9);
+        assertEquals(36, r.zeroPoint()); // rint(1 / (7 / 255)) = rint(36.43)
         Path other = Files.writeString(dir.resolve("other.json"),
-                "{\"modules\": {\"mobilenetv1.conv_0\": {\"min\": 0, \"max\": 6, \"scale\": 0.02, \"zeroPoint\": 0}}}");
+                "{\"modules\": {\"mobilenetv1.conv_0\": {\"min\": 0, \"max\": 6, \"scale\": 0.0235294, "
+                        + "\"zeroPoint\": 0}}}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Int8Simulation.apply(four,
                 Calibration.read(other, Calibration.Choice.MINMAX), Int8Simulation.Weights.PER_TENSOR));
         assertTrue(e.getMessage().contains("no range for any module"), e.getMessage());
