@@ -84,7 +84,7 @@ final class GuiLauncher {
     }
 
     /** --compare SPEC (a model, mirrored, darker:F, jpeg:Q, image:FILE, int8-per-channel:CAL) and --dataset DIR. */
-    private static LayerLensApp.Analysis analysis(Args a) throws Args.UsageException {
+    private static LayerLensApp.Analysis analysis(Args a) throws Args.UsageException, IOException {
         CompareSource compare = null;
         if (a.get("compare") != null) {
             try {
@@ -92,6 +92,11 @@ final class GuiLauncher {
             } catch (IllegalArgumentException e) {
                 throw new Args.UsageException(e.getMessage());
             }
+        }
+        if (compare instanceof CompareSource.Int8File f) {
+            // read once here so that a damaged table is one line and exit 1, as a bad model is, rather
+            // than a failed pane in a window (and a snapshot) that exits 0; the window reads it again
+            org.layerlens.engine.analysis.Calibration.read(f.calibration(), f.range());
         }
         Path dataset = a.get("dataset") == null ? null : Paths.get(a.get("dataset"));
         if (dataset != null && !java.nio.file.Files.isDirectory(dataset)) {

@@ -42,6 +42,16 @@ class CompareCliTest {
         assertEquals(2, cal.code());
         assertTrue(cal.err().startsWith("layerlens: --compare int8-per-channel: the int8 what-if needs a calibration "
                 + "file"), cal.err());
+        // a damaged calibration table: one line naming it and the module, exit 1, no window
+        Path bad = dir.resolve("cal.json");
+        try {
+            java.nio.file.Files.writeString(bad, "{\"modules\": {\"base_net.0.2\": {\"min\": 0}}}");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Result damaged = run("--compare", "int8-per-channel:" + bad, "--snapshot", dir.resolve("x.png").toString());
+        assertEquals(1, damaged.code(), damaged.err());
+        assertEquals("layerlens: " + bad + ": base_net.0.2: no number \"max\"\n", damaged.err());
         Result ds = run("--dataset", dir.resolve("nothing").toString());
         assertEquals(2, ds.code());
         assertEquals("layerlens: --dataset " + dir.resolve("nothing") + ": not a folder\n", ds.err());

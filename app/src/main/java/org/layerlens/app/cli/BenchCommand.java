@@ -95,8 +95,9 @@ final class BenchCommand implements Command {
             s[i] = t[1];
         }
         Runtime rt = Runtime.getRuntime();
-        c.out.printf(Locale.ROOT, "model %s (%s), image %s, %d iterations after %d warm-up (%s), threads %d%n",
-                m.name(), m.spec().name(), img.name(), n, warmed, filled
+        // --warmup is a least: the warm-up goes on until the collector has settled (memory figures)
+        c.out.printf(Locale.ROOT, "model %s, image %s, %d iterations after %d warm-up passes (at least %d asked; %s), "
+                + "threads %d%n", modelName(m), img.name(), n, warmed, warm, filled
                         ? "ended by the young generation's first filling after a full collection"
                         : "no young collection within " + most + " passes", Nd4jRuntime.threads());
         if (fast) {
@@ -113,14 +114,22 @@ final class BenchCommand implements Command {
         // (up to hundreds of MB with a large default heap); the size before the last one is printed too
         Memory beforeGc = Memory.now();
         Memory atEnd = Memory.settled();
-        c.out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %.0f MB after %d passes, %.0f MB after %d passes of %s "
-                + "(growth over the last %d: %+.1f MB; since warm-up: %+.1f MB; each after a full collection; %.0f MB before "
+        // (a run shorter than 10 passes has no tenth to read growth from: only the whole run's)
+        String tenthPart = tenth == 0 ? "" : String.format(Locale.ROOT, "%.0f MB after %d passes, ", atTenth.rss(), tenth);
+        String lastPart = tenth == 0 ? "" : String.format(Locale.ROOT, "growth over the last %d: %+.1f MB; ", n - tenth,
+                atEnd.rss() - atTenth.rss());
+        c.out.printf(Locale.ROOT, "resident memory: %.0f MB after warm-up, %s%.0f MB after %d passes of %s "
+                + "(%ssince warm-up: %+.1f MB; each after a full collection; %.0f MB before "
                 + "the last one), peak %.0f MB; Java heap in use %.0f of %.0f MB%n",
-                at0.rss(), atTenth.rss(), tenth, atEnd.rss(), n, mode, n - tenth, atEnd.rss() - atTenth.rss(),
+                at0.rss(), tenthPart, atEnd.rss(), n, mode, lastPart,
                 atEnd.rss() - at0.rss(), beforeGc.rss(), rssMb("VmHWM"), beforeGc.heapUsed(), rt.maxMemory() / 1048576.0);
         // what the growth is made of: the collector's sizing of the Java heap, or anything else (native)
-        c.out.print(Memory.growth("warm-up to pass " + tenth, at0, atTenth));
-        c.out.print(Memory.growth("pass " + tenth + " to the end", atTenth, atEnd));
+        if (tenth > 0) {
+            c.out.print(Memory.growth("warm-up to pass " + tenth, at0, atTenth));
+            c.out.print(Memory.growth("pass " + tenth + " to the end", atTenth, atEnd));
+        } else {
+            c.out.print(Memory.growth("warm-up to the end", at0, atEnd));
+        }
         return 0;
     }
 
@@ -164,6 +173,11 @@ final class BenchCommand implements Command {
         c.out.printf(Locale.ROOT, "CPU time of the calling thread: inspect %.1f ms, compare %.1f ms (medians), %.2fx%n",
                 q(insCpu, 0.5), q(cmpCpu, 0.5), q(cmpCpu, 0.5) / q(insCpu, 0.5));
         return 0;
+    }
+
+    /** The model's name with its architecture, once (a bundled model's name already says it). */
+    private static String modelName(Model m) {
+        return m.name().contains(m.spec().name()) ? m.name() : m.name() + " (" + m.spec().name() + ")";
     }
 
     private static double[] pass(Model m, float[] x, LoadedImage img, boolean fast, boolean inspect) {

@@ -287,7 +287,9 @@ public final class AnchorCoverage {
                     && Files.isRegularFile(p)).sorted().toList();
         }
         if (xmls.isEmpty()) {
-            throw new IOException(dir + ": no Pascal VOC .xml annotations in this folder");
+            String hint = org.layerlens.engine.image.ImageFolder.list(dir).subfoldersHint("annotations");
+            throw new IOException(dir + ": no Pascal VOC .xml annotations in " + (hint.isEmpty() ? "this folder"
+                    : "the folder itself" + hint));
         }
         Set<String> known = new LinkedHashSet<>(model.labels().subList(1, model.labels().size()));
         List<Annotated> ok = new ArrayList<>();

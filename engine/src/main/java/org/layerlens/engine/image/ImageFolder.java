@@ -65,8 +65,16 @@ public record ImageFolder(Path folder, List<Path> files, List<String> subfolders
         }
         String where = otherFiles > 0 ? " among its " + otherFiles + " file(s)"
                 : subfolders.isEmpty() ? " (an empty folder)" : " in the folder itself";
-        throw new IOException(folder + ": no " + what + where + (subfolders.isEmpty() ? ""
-                : "; subfolders are not read (" + named() + "): give the folder that holds the images"));
+        throw new IOException(folder + ": no " + what + where + subfoldersHint("images"));
+    }
+
+    /**
+     * For a message saying that nothing was found in the folder: where else it may be ("; subfolders
+     * are not read (JPEGImages/): give the folder that holds the images"), or "" when it has no subfolders.
+     */
+    public String subfoldersHint(String held) {
+        return subfolders.isEmpty() ? "" : "; subfolders are not read (" + named() + "): give the folder that holds the "
+                + held;
     }
 
     /** One warning line when the folder has subfolders, which were not read; null when it has none. */

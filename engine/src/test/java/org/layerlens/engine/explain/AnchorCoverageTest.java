@@ -182,6 +182,11 @@ class AnchorCoverageTest {
     void aFolderWithoutAnnotationsOrOfOtherClassesIsOneLine(@TempDir Path dir) throws IOException {
         IOException none = assertThrows(IOException.class, () -> AnchorCoverage.read(model, dir, null, null, null));
         assertEquals(dir + ": no Pascal VOC .xml annotations in this folder", none.getMessage());
+        // a VOC tree given by its top: the subfolders named, as the other folder commands do
+        Files.createDirectories(dir.resolve("Annotations"));
+        IOException top = assertThrows(IOException.class, () -> AnchorCoverage.read(model, dir, null, null, null));
+        assertEquals(dir + ": no Pascal VOC .xml annotations in the folder itself; subfolders are not read "
+                + "(Annotations/): give the folder that holds the annotations", top.getMessage());
         Files.writeString(dir.resolve("a.xml"), voc("a.png", 300, 300, obj("dog", 10, 10, 100, 100)));
         Files.writeString(dir.resolve("b.xml"), voc("b.png", 300, 300, obj("cat", 10, 10, 100, 100)));
         List<String> warnings = new ArrayList<>();
