@@ -49,6 +49,8 @@ public final class GalleryPane extends VBox {
     private final LayerViewModel layer;
     private final GridView<Integer> grid = new GridView<>();
     private final Label title = new Label("No module selected");
+    /** The title as the module names it, before it is broken into lines that fit ({@link #fitTitle}). */
+    private String rawTitle = "No module selected";
     private final Label subtitle = new Label();
     private final Map<Integer, Image> thumbs = new HashMap<>();
     private final Map<Integer, Rgb> colours = new HashMap<>();
@@ -107,10 +109,12 @@ public final class GalleryPane extends VBox {
         getChildren().addAll(title, subtitle, tools, grid);
 
         layer.layerProperty().addListener((o, a, r) -> {
-            title.setText(r == null ? "No module selected" : r.title());
+            rawTitle = r == null ? "No module selected" : r.title();
+            fitTitle();
             subtitle.setText(r == null ? "" : r.subtitle());
             forget();
         });
+        widthProperty().addListener((o, a, b) -> fitTitle());
         layer.colorMapProperty().addListener((o, a, b) -> forget());
         layer.normaliseProperty().addListener((o, a, b) -> forget());
         layer.selectedChannelProperty().addListener((o, a, b) -> cells.forEach(ChannelCell::restyle));
@@ -147,6 +151,12 @@ public final class GalleryPane extends VBox {
     /** Whether thumbnails are still being built. */
     public boolean busy() {
         return pending.get() > 0;
+    }
+
+    /** The title in lines that break after the path's separators, to the pane's width less its padding. */
+    private void fitTitle() {
+        title.setText(org.layerlens.viewer.Format.wrapPath(rawTitle, getWidth() - getPadding().getLeft()
+                - getPadding().getRight() - 4, title.getFont()));
     }
 
     private void forget() {

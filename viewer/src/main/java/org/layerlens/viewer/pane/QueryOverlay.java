@@ -47,13 +47,28 @@ public final class QueryOverlay implements ImageOverlay {
             g.setFont(FONT);
             g.setTextAlign(TextAlignment.CENTER);
             g.setTextBaseline(VPos.CENTER);
+            // each marker at its prior's top-left corner, moved along the row until it covers no
+            // other: neighbouring priors (and all those clamped into an image corner) share a corner
+            List<Point2D> marks = new java.util.ArrayList<>();
+            for (PriorMatch m : q.best()) {
+                Point2D tl = geo.toCanvas(m.prior().x1(), m.prior().y1());
+                double x = Math.max(8, Math.min(geo.width() - 8, tl.getX() + 8));
+                double y = Math.max(8, Math.min(geo.height() - 8, tl.getY() + 8));
+                while (covers(marks, x, y)) {
+                    x += 16;
+                    if (x > geo.width() - 8) {
+                        x = 8;
+                        y += 16;
+                    }
+                }
+                marks.add(new Point2D(x, y));
+            }
             for (int i = q.best().size() - 1; i >= 0; i--) { // the best on top
                 PriorMatch m = q.best().get(i);
                 Color c = m.iou() >= q.matchThreshold() ? MATCHED : UNMATCHED;
                 ProvenanceOverlay.haloed(g, geo, m.prior(), c, i == 0 ? 2.5 : 1.2);
-                Point2D tl = geo.toCanvas(m.prior().x1(), m.prior().y1());
-                double x = Math.max(8, Math.min(geo.width() - 8, tl.getX() + 8));
-                double y = Math.max(8, Math.min(geo.height() - 8, tl.getY() + 8));
+                double x = marks.get(i).getX();
+                double y = marks.get(i).getY();
                 g.setFill(c);
                 g.fillOval(x - 7, y - 7, 14, 14);
                 g.setFill(Color.BLACK);
@@ -67,5 +82,15 @@ public final class QueryOverlay implements ImageOverlay {
         g.setLineDashes(5, 4);
         ProvenanceOverlay.stroke(g, geo, box);
         g.setLineDashes((double[]) null);
+    }
+
+    /** Whether a 14-px marker at (x, y) would overlap one already placed. */
+    private static boolean covers(List<Point2D> marks, double x, double y) {
+        for (Point2D p : marks) {
+            if (Math.abs(p.getX() - x) < 15 && Math.abs(p.getY() - y) < 15) {
+                return true;
+            }
+        }
+        return false;
     }
 }
