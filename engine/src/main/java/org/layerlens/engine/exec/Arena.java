@@ -125,7 +125,9 @@ final class Arena implements AutoCloseable {
         if (data.length != v.elements()) {
             throw new IllegalArgumentException("input has " + data.length + " values, the network wants " + v);
         }
-        slots[slotOf[v.id()]].data().setData(data);
+        // through the buffer's own memory: DataBuffer.setData and getFloatsAt copy by way of a
+        // temporary native pointer each, freed only when the collector finds it
+        slots[slotOf[v.id()]].data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(data);
     }
 
     /**
@@ -145,7 +147,9 @@ final class Arena implements AutoCloseable {
 
     /** A copy of a value's elements in row-major (H, W, C) order. */
     float[] read(Value v) {
-        return slots[slotOf[v.id()]].data().getFloatsAt(0, (int) v.elements());
+        float[] out = new float[(int) v.elements()];
+        view(v).asFloatBuffer().get(out);
+        return out;
     }
 
     long bytes() {
