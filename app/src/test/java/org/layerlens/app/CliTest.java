@@ -2,6 +2,7 @@ package org.layerlens.app;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -135,11 +136,14 @@ class CliTest {
         Files.copy(Repo.sample("shapes-01.png"), mixed.resolve("shapes-01.png"));
         Files.copy(Repo.sample("shapes-01.xml"), mixed.resolve("shapes-01.xml"));
         Files.copy(Repo.sample("coffee.png"), mixed.resolve("empty.png"));
-        Files.writeString(mixed.resolve("empty.xml"), "<annotation><size><width>600</width><height>400</height>"
+        // its <size> given the wrong way round (coffee.png is 600x400): said once
+        Files.writeString(mixed.resolve("empty.xml"), "<annotation><size><width>400</width><height>600</height>"
                 + "<depth>3</depth></size></annotation>");
         Result ok = run("eval", "--model", "default", "--dataset", mixed.toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().contains("over 2 images"), ok.out());
+        assertTrue(ok.err().contains("empty.xml: <size> says 400x600 but empty.png is 600x400"), ok.err());
+        assertFalse(ok.err().contains("shapes-01.xml: <size>"), ok.err());
 
         Path difficult = Files.createDirectories(dir.resolve("difficult"));
         Files.copy(Repo.sample("shapes-01.png"), difficult.resolve("shapes-01.png"));

@@ -423,7 +423,7 @@ public final class InspectorViewModel {
 
     /** One pass of {@code m} on {@code img} with its picture, on the calling (worker) thread. */
     RunResult run(JobLane.Job job, Model m, String ref, ModelFacts f, LoadedImage img, int frame) {
-        Rgb preview = Rgb.of(Images.fit(img, PICTURE_SIDE));
+        Rgb preview = Rgb.of(Images.magnified(Images.fit(img, PICTURE_SIDE), 64));
         Image pic = services.pictures().apply(preview);
         job.check();
         int total = countCallable(m);

@@ -61,8 +61,24 @@ final class EvalCommand implements Command {
                 skipped.add(xml.toString());
             }
         }
-        ImageBatch.Result<List<Detection>> r = ImageBatch.run(c, images,
-                li -> m.detect(li).detections(threshold, m.defaultIou(), m.candidates()));
+        // an annotation whose <size> is not its image's (another resolution, a rotated copy) scores
+        // boxes that lie elsewhere: said once per file, after the run (images run in parallel)
+        Map<Path, VocAnnotation> byImage = new java.util.HashMap<>();
+        for (int i = 0; i < images.size(); i++) {
+            byImage.put(images.get(i), annotations.get(i));
+        }
+        Map<Path, String> sizeMismatch = new java.util.concurrent.ConcurrentSkipListMap<>();
+        ImageBatch.Result<List<Detection>> r = ImageBatch.run(c, images, li -> {
+            VocAnnotation ann = byImage.get(li.source());
+            if (ann != null && ann.width() > 0 && ann.height() > 0
+                    && (ann.width() != li.originalWidth() || ann.height() != li.originalHeight())) {
+                sizeMismatch.put(li.source(), String.format(Locale.ROOT, "%s: <size> says %dx%d but %s is %dx%d: "
+                        + "its boxes may not lie where the image shows them", ann.file(), ann.width(), ann.height(),
+                        li.source().getFileName(), li.originalWidth(), li.originalHeight()));
+            }
+            return m.detect(li).detections(threshold, m.defaultIou(), m.candidates());
+        });
+        sizeMismatch.values().forEach(w -> c.err.println("layerlens: warning: " + w));
         Set<String> truthClasses = new HashSet<>();
         int n = 0;
         for (int i = 0; i < images.size(); i++) {

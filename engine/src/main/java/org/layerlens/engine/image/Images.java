@@ -88,6 +88,29 @@ public final class Images {
     }
 
     /**
+     * A tiny image (long side under {@code minSide}) magnified by a whole factor, each pixel a
+     * square: a picture drawn large from a few pixels is otherwise smoothed into gradients (a 1x1
+     * image showed as four). Larger images come back as they are; the original size is kept.
+     */
+    public static LoadedImage magnified(LoadedImage img, int minSide) {
+        int side = Math.max(img.width(), img.height());
+        if (side >= minSide) {
+            return img;
+        }
+        int k = (minSide + side - 1) / side;
+        int w = img.width() * k;
+        int h = img.height() * k;
+        byte[] px = new byte[w * h * 3];
+        byte[] src = img.rgb();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                System.arraycopy(src, ((y / k) * img.width() + x / k) * 3, px, (y * w + x) * 3, 3);
+            }
+        }
+        return new LoadedImage(img.source(), w, h, px, img.originalWidth(), img.originalHeight());
+    }
+
+    /**
      * The width and height in the file's header (javax.imageio: JPEG, PNG, BMP, GIF), without
      * decoding the pixels; null when no reader knows the format.
      */
