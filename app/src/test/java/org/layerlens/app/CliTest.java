@@ -235,6 +235,27 @@ class CliTest {
             assertEquals(java.util.List.of("data", "photo.png"), s.map(p -> p.getFileName().toString()).sorted().toList(),
                     "nothing written");
         }
+        Result blank = run("detect", "--model", MODEL, "--image", photo.toString(), "--json", "");
+        assertEquals(2, blank.code(), blank.err());
+        assertEquals("layerlens: --json needs a file name", blank.err().strip());
+    }
+
+    /** A device is written into (not refused for its folder, not replaced); a symbolic link's file is replaced, the link kept. */
+    @Test
+    void outputsToADeviceOrThroughALinkAreWrittenWhereTheyPoint(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/null")), "no /dev/null here");
+        Result devNull = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--json",
+                "/dev/null");
+        assertEquals(0, devNull.code(), devNull.err());
+        assertTrue(Files.exists(Path.of("/dev/null")) && !Files.isRegularFile(Path.of("/dev/null")));
+        Path real = Files.writeString(dir.resolve("real.json"), "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), real);
+        Result viaLink = run("detect", "--model", MODEL, "--image", Repo.sample("shapes-01.png").toString(), "--json",
+                link.toString());
+        assertEquals(0, viaLink.code(), viaLink.err());
+        assertTrue(Files.isSymbolicLink(link), "the link is kept");
+        JsonParser.parseString(Files.readString(real)); // its file has the detections, as JSON
+        assertFalse(Files.readString(real).equals("old"));
     }
 
     @Test

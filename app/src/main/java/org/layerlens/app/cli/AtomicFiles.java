@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Output files written whole or not at all: into a temporary file beside the target, then moved
- * over it in one step, so a failed or interrupted run never leaves half a file.
+ * over it in one step, so a failed or interrupted run never leaves half a file. A target that is
+ * not a regular file (/dev/stdout, a pipe) is written into directly; a symbolic link's file is
+ * replaced, the link kept.
  */
 final class AtomicFiles {
     /** Writes the file's bytes through {@code writer}, given a temporary path with the target's extension. */
@@ -26,6 +28,14 @@ final class AtomicFiles {
 
     static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            // a device, a pipe (/dev/stdout, /dev/null, a FIFO): written into, never replaced
+            writer.write(abs);
+            return;
+        }
+        if (Files.isSymbolicLink(abs)) {
+            abs = abs.toRealPath(); // the file the link names is replaced, not the link
+        }
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             throw new IOException(target + ": no such folder " + dir);

@@ -254,7 +254,9 @@ final class BenchCommand implements Command {
         static String growth(String span, Memory a, Memory b) {
             if (Double.isNaN(a.heapResident) || Double.isNaN(b.heapResident)) {
                 return String.format(Locale.ROOT, "  %s: resident %+.1f MB = Java heap committed %+.1f MB (%.0f -> %.0f "
-                        + "MB; live after a full collection %.0f -> %.0f MB) + the rest, native and JVM, %+.1f MB%n", span,
+                        + "MB; live after a full collection %.0f -> %.0f MB) + the rest, native and JVM, %+.1f MB (the "
+                        + "heap's resident pages not told apart: no /proc/self/smaps, or no mapping of the heap's "
+                        + "size in it)%n", span,
                         b.rss - a.rss, b.heapCommitted - a.heapCommitted, a.heapCommitted, b.heapCommitted, a.heapUsed,
                         b.heapUsed, (b.rss - b.heapCommitted) - (a.rss - a.heapCommitted));
             }

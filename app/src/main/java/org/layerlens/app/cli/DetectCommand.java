@@ -73,7 +73,7 @@ final class DetectCommand implements Command {
         if (quiet) {
             c.out.println(text);
         } else if (json != null) {
-            Files.writeString(Paths.get(json), text + "\n", StandardCharsets.UTF_8);
+            AtomicFiles.writeString(Paths.get(json), text + "\n");
         }
         if (!skipped.isEmpty()) {
             c.err.printf(Locale.ROOT, "layerlens: %d of %d image(s) skipped%n", skipped.size(), paths.size());

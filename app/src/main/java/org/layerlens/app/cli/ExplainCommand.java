@@ -96,7 +96,7 @@ final class ExplainCommand implements Command {
             if (quiet) {
                 c.out.println(text);
             } else {
-                Files.writeString(Paths.get(json), text + "\n", StandardCharsets.UTF_8);
+                AtomicFiles.writeString(Paths.get(json), text + "\n");
             }
         }
         if (a.get("class-maps") != null) {

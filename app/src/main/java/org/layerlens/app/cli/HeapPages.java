@@ -3,6 +3,7 @@ package org.layerlens.app.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,37 +27,43 @@ final class HeapPages {
             return Double.NaN;
         }
         long max = Runtime.getRuntime().maxMemory();
-        long runStart = -1;
-        long runEnd = -1;
-        long runRssKb = 0;
-        boolean anonymous = false;
+        // anonymous mappings in address order: {start, end, resident kB}
+        List<long[]> anon = new ArrayList<>();
+        long[] current = null;
         for (String line : lines) {
             int dash = line.indexOf('-');
             int space = line.indexOf(' ');
             if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
-                String[] f = line.trim().split("\\s+");
-                long lo = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                long hi = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                anonymous = f.length < 6;
-                if (anonymous && lo == runEnd) {
-                    runEnd = hi; // the run goes on
-                } else {
-                    if (heapSized(runStart, runEnd, max)) {
-                        return runRssKb / 1024.0;
-                    }
-                    runStart = anonymous ? lo : -1;
-                    runEnd = anonymous ? hi : -1;
-                    runRssKb = 0;
+                boolean anonymous = line.trim().split("\\s+").length < 6;
+                current = anonymous ? new long[] {Long.parseUnsignedLong(line.substring(0, dash), 16),
+                        Long.parseUnsignedLong(line.substring(dash + 1, space), 16), 0} : null;
+                if (current != null) {
+                    anon.add(current);
                 }
-            } else if (anonymous && line.startsWith("Rss:")) {
-                runRssKb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            } else if (current != null && line.startsWith("Rss:")) {
+                current[2] = Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        return heapSized(runStart, runEnd, max) ? runRssKb / 1024.0 : Double.NaN;
+        // the heap: adjacent mappings from some start whose sizes add up to the maximum heap (other
+        // reservations may sit right before or after it: class space, malloc's areas)
+        for (int i = 0; i < anon.size(); i++) {
+            long rss = 0;
+            for (int j = i; j < anon.size() && (j == i || anon.get(j)[0] == anon.get(j - 1)[1]); j++) {
+                rss += anon.get(j)[2];
+                long size = anon.get(j)[1] - anon.get(i)[0];
+                if (heapSized(size, max)) {
+                    return rss / 1024.0;
+                }
+                if (size > max) {
+                    break;
+                }
+            }
+        }
+        return Double.NaN;
     }
 
-    /** Whether a run of mappings is the heap's reservation: its size within 2% of the maximum heap. */
-    private static boolean heapSized(long start, long end, long max) {
-        return start >= 0 && Math.abs((end - start) - max) <= max / 50;
+    /** Whether a run of mappings of {@code size} bytes is the heap's reservation: within 2% of the maximum heap. */
+    private static boolean heapSized(long size, long max) {
+        return Math.abs(size - max) <= max / 50;
     }
 }

@@ -1,21 +1,23 @@
 package org.layerlens.app.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.layerlens.engine.image.ImageFolder;
 
 /**
  * The files a command will write, checked before it does any work: a run of minutes should not
  * end in "permission denied", and no output may replace a file the command reads (a user who
- * gives the photo's own name to {@code --json} loses the photo). Standard output ({@code -}) and
- * options not given are not checked.
+ * gives the photo's own name to {@code --json} loses the photo). Standard output ({@code -}),
+ * devices and pipes ({@code /dev/stdout}, a FIFO: written into, not replaced), and options not
+ * given are not checked.
  */
 final class OutputFiles {
     /** Options naming one file a command writes. */
@@ -23,6 +25,10 @@ final class OutputFiles {
     /** Options naming a file or folder a command reads. */
     static final List<String> INPUTS = List.of("image", "with-image", "dataset", "model", "with", "labels",
             "with-labels", "calibration", "video");
+    /** Commands that read every image of a folder they are given (the others read the images that have annotations). */
+    private static final Set<String> READ_EVERY_IMAGE = Set.of("detect", "stats");
+    /** Commands that read the Pascal VOC annotations of a folder. */
+    private static final Set<String> READ_ANNOTATIONS = Set.of("eval", "anchors");
 
     private OutputFiles() {
     }
@@ -34,7 +40,13 @@ final class OutputFiles {
             if (v == null || v.equals("-")) {
                 continue;
             }
+            if (v.isBlank()) {
+                throw new Args.UsageException("--" + out + " needs a file name");
+            }
             Path p = Paths.get(v).toAbsolutePath().normalize();
+            if (Files.exists(p) && !Files.isRegularFile(p) && !Files.isDirectory(p)) {
+                continue; // a device or a pipe: written into as it is
+            }
             String before = seen.put(p, out);
             if (before != null) {
                 throw new Args.UsageException("--" + before + " and --" + out + " name the same file " + v
@@ -42,46 +54,67 @@ final class OutputFiles {
             }
             for (String in : INPUTS) {
                 for (String u : a.all(in)) {
-                    if (reads(Paths.get(u), p)) {
+                    if (reads(a.command, Paths.get(u), p)) {
                         throw new Args.UsageException("--" + out + " " + v + " would replace a file that --" + in
                                 + " reads: give the output another name");
                     }
                 }
             }
+            if (Files.isDirectory(p)) {
+                throw new IOException(v + ": is a folder, not a file to write");
+            }
             Path dir = p.getParent();
             if (dir != null && !Files.isDirectory(dir)) {
                 throw new IOException(v + ": no such folder " + dir);
             }
-            if (Files.isDirectory(p)) {
-                throw new IOException(v + ": is a folder, not a file to write");
-            }
-            if (dir != null && !Files.isWritable(dir)) {
-                throw new IOException(v + ": cannot write in " + dir + " (permission denied)");
-            }
-            if (Files.exists(p) && !Files.isWritable(p)) {
-                throw new IOException(v + ": cannot be replaced (permission denied)");
+            if (dir != null) {
+                probe(v, dir);
             }
         }
     }
 
     /**
-     * Whether writing {@code out} would replace what {@code input} names: the same file, or a
-     * file the folder {@code input} holds and a command reads from it (an image or an annotation).
+     * Whether a file can be made in {@code dir}, by making one and deleting it: the outputs are
+     * written beside their target and moved over it. (Files.isWritable says no for some writable
+     * folders, on Windows network drives for one.)
      */
-    private static boolean reads(Path input, Path out) throws IOException {
+    private static void probe(String v, Path dir) throws IOException {
+        Path probe;
+        try {
+            probe = Files.createTempFile(dir, ".layerlens-", ".probe");
+        } catch (AccessDeniedException e) {
+            throw new IOException(v + ": cannot write in " + dir + " (permission denied)");
+        } catch (IOException e) {
+            throw new IOException(v + ": cannot write in " + dir + " (" + e.getClass().getSimpleName()
+                    .replaceAll("Exception$", "") + ")");
+        }
+        Files.deleteIfExists(probe);
+    }
+
+    /**
+     * Whether writing {@code out} would replace what {@code input} names for {@code command}: the
+     * same file, or, in a folder it reads, an image it reads (every image for detect and stats;
+     * for the others one with an annotation beside it) or an annotation (eval, anchors).
+     */
+    private static boolean reads(String command, Path input, Path out) throws IOException {
         if (!Files.exists(input) || !Files.exists(out)) {
             return false;
         }
-        if (Files.isDirectory(input)) {
-            Path dir = out.getParent();
-            if (dir == null || !Files.isSameFile(dir, input)) {
-                return false;
-            }
-            String name = out.getFileName().toString();
-            int dot = name.lastIndexOf('.');
-            String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-            return ext.equals("xml") || ImageFolder.IMAGE_EXTENSIONS.contains(ext);
+        if (!Files.isDirectory(input)) {
+            return Files.isSameFile(input, out);
         }
-        return Files.isSameFile(input, out);
+        Path dir = out.getParent();
+        if (dir == null || !Files.isSameFile(dir, input)) {
+            return false;
+        }
+        String ext = ImageFolder.extension(out);
+        if (ext.equals("xml")) {
+            return READ_ANNOTATIONS.contains(command);
+        }
+        if (!ImageFolder.IMAGE_EXTENSIONS.contains(ext)) {
+            return false;
+        }
+        String stem = out.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        return READ_EVERY_IMAGE.contains(command) || Files.exists(out.resolveSibling(stem + ".xml"));
     }
 }

@@ -99,6 +99,9 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
      * calibration table (its own grids, {@code choice} unused). One clear line on anything else.
      */
     public static Calibration read(Path file, Choice choice) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new CheckpointException(file, "a folder, not a statistics file or calibration table");
+        }
         JsonObject root;
         try {
             JsonElement e = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));

@@ -148,7 +148,7 @@ public final class Heatmaps {
 
     /**
      * The image with lines of text in a dark strip above it (widened to at least {@code minWidth}
-     * so that the text fits): what a picture shows and on what scale, for files read later away
+     * and to the longest line): what a picture shows and on what scale, for files read later away
      * from the command that wrote them.
      *
      * @return the new image's RGB bytes; its width and height are in {@code size[0]} and {@code size[1]}
@@ -156,6 +156,10 @@ public final class Heatmaps {
     public static byte[] withCaption(byte[] rgb, int w, int h, int minWidth, int[] size, String... lines) {
         OpenCv.load();
         int cw = Math.max(w, minWidth);
+        for (String line : lines) { // as wide as the longest line, so that none is cut
+            Size text = Imgproc.getTextSize(line, Imgproc.FONT_HERSHEY_SIMPLEX, 0.45, 1, new int[1]);
+            cw = Math.max(cw, (int) Math.ceil(text.width) + 12);
+        }
         int strip = CAPTION_LINE * lines.length + 6;
         int ch = h + strip;
         byte[] out = new byte[cw * ch * 3];

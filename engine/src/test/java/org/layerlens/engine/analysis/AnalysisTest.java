@@ -316,6 +316,9 @@ class AnalysisTest {
             assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains(c[1]), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
         }
+        CheckpointException folder = assertThrows(CheckpointException.class,
+                () -> Calibration.read(dir, Calibration.Choice.MINMAX));
+        assertEquals(dir + ": a folder, not a statistics file or calibration table", folder.getMessage());
         // a table may give the range alone: its grid is made from it
         Path alone = Files.writeString(dir.resolve("alone.json"), "{\"modules\": {\"a\": {\"min\": -1, \"max\": 6}}}");
         Calibration.Range r = Calibration.read(alone, Calibration.Choice.MINMAX).range("a");

@@ -54,13 +54,9 @@ public final class QueryOverlay implements ImageOverlay {
                 Point2D tl = geo.toCanvas(m.prior().x1(), m.prior().y1());
                 double x = Math.max(8, Math.min(geo.width() - 8, tl.getX() + 8));
                 double y = Math.max(8, Math.min(geo.height() - 8, tl.getY() + 8));
-                while (covers(marks, x, y)) {
-                    x += 16;
-                    if (x > geo.width() - 8) {
-                        x = 8;
-                        y += 16;
-                    }
-                }
+                Point2D free = free(marks, x, y, geo.width(), geo.height());
+                x = free.getX();
+                y = free.getY();
                 marks.add(new Point2D(x, y));
             }
             for (int i = q.best().size() - 1; i >= 0; i--) { // the best on top
@@ -82,6 +78,28 @@ public final class QueryOverlay implements ImageOverlay {
         g.setLineDashes(5, 4);
         ProvenanceOverlay.stroke(g, geo, box);
         g.setLineDashes((double[]) null);
+    }
+
+    /**
+     * The place nearest (x, y) where a marker overlaps none placed: steps of 16 px right and left,
+     * then a row down or up, inside the picture.
+     */
+    private static Point2D free(List<Point2D> marks, double x, double y, double w, double h) {
+        for (int ring = 0; ring < 8; ring++) {
+            for (int dy = -ring; dy <= ring; dy++) {
+                for (int dx = -ring; dx <= ring; dx++) {
+                    if (Math.max(Math.abs(dx), Math.abs(dy)) != ring) {
+                        continue; // this ring's places only
+                    }
+                    double px = Math.max(8, Math.min(w - 8, x + 16 * dx));
+                    double py = Math.max(8, Math.min(h - 8, y + 16 * dy));
+                    if (!covers(marks, px, py)) {
+                        return new Point2D(px, py);
+                    }
+                }
+            }
+        }
+        return new Point2D(x, y);
     }
 
     /** Whether a 14-px marker at (x, y) would overlap one already placed. */
