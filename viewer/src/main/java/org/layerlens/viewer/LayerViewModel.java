@@ -193,7 +193,7 @@ public final class LayerViewModel {
             lane.cancel();
             layer.set(null);
             channels.clear();
-            setHeat(null);
+            clearHeat();
             return;
         }
         Inspection ins = r.inspection();
@@ -220,7 +220,7 @@ public final class LayerViewModel {
         reorder();
         if (r.data() == null) {
             selectedChannel.set(-1);
-            setHeat(null);
+            clearHeat();
             return;
         }
         boolean sameModule = was != null && was.path().equals(r.path()) && was.data() != null
@@ -250,7 +250,7 @@ public final class LayerViewModel {
         LayerResult r = layer.get();
         int c = selectedChannel.get();
         if (r == null || r.data() == null || c < 0) {
-            setHeat(null);
+            clearHeat();
             return;
         }
         LayerData d = r.data();
@@ -262,6 +262,16 @@ public final class LayerViewModel {
 
     private void setHeat(Heat h) {
         heat.set(h);
+    }
+
+    /**
+     * No heatmap, and none to come: the previous module's heatmap job, if still running, is
+     * cancelled, or it would set its heatmap over the module now shown (quick successive clicks
+     * from a module to one without an output of its own showed the first one's heatmap).
+     */
+    private void clearHeat() {
+        heatLane.cancel();
+        heat.set(null);
     }
 
     /** The value of the selected channel at a map cell, for the "value under the cursor" readouts. */
