@@ -96,17 +96,20 @@ public final class CoverageViewModel {
                     r.files(), r.matchThreshold(), (r.skipped().isEmpty() ? "" : "; " + r.skipped().size()
                     + " file(s) skipped") + (r.skippedBoxes().isEmpty() ? "" : "; " + r.skippedBoxes().size()
                     + " box warning(s)")));
-            warn(dir, warnings);
+            warn(dir, warnings, r.skippedBoxes().size());
         }, c -> { }, () -> status.set("Cancelled"), t -> {
             status.set("Failed: " + InspectorViewModel.message("Anchor coverage of " + dir, t));
-            warn(dir, warnings);
+            warn(dir, warnings, 0); // a folder that failed had no file measured, so no box left out of one
             vm.fail("Anchor coverage of " + dir, t);
         });
         return true;
     }
 
-    /** One notification for every file skipped (a folder of bad files is one warning, not hundreds). */
-    private void warn(Path dir, List<String> warnings) {
+    /**
+     * One notification for every file skipped and box left out (a folder of bad files is one
+     * warning, not hundreds); {@code boxes} of the warnings are about boxes.
+     */
+    private void warn(Path dir, List<String> warnings, int boxes) {
         if (warnings.isEmpty()) {
             return;
         }
@@ -114,7 +117,6 @@ public final class CoverageViewModel {
         if (warnings.size() > NAMED) {
             lines.add("and " + (warnings.size() - NAMED) + " more");
         }
-        long boxes = warnings.stream().filter(w -> w.endsWith("boxes skipped") || w.endsWith("box skipped")).count();
         String what = (warnings.size() - boxes) + " annotation file(s) skipped"
                 + (boxes == 0 ? "" : ", " + boxes + " box warning(s)");
         vm.notice(Notice.warning("Anchor coverage of " + dir.getFileName() + ": " + what + ":\n"

@@ -1,7 +1,5 @@
 package org.layerlens.app.cli;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +8,7 @@ import java.util.Set;
 import com.google.gson.GsonBuilder;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.explain.AnchorCoverage;
+import org.layerlens.engine.image.ImageFolder;
 import org.layerlens.viewer.chart.CoverageChart;
 
 /**
@@ -41,7 +40,7 @@ final class AnchorsCommand implements Command {
     public int run(Args a, Context c) throws Exception {
         String dir = a.require("dataset");
         String chart = a.get("chart");
-        if (chart != null && !chart.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+        if (chart != null && !ImageFolder.extension(Paths.get(chart)).equals("png")) {
             throw new Args.UsageException("--chart needs a file name ending in .png (the chart is written as PNG), not '"
                     + chart + "'");
         }

@@ -1,10 +1,13 @@
 package org.layerlens.app.cli;
 
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import org.layerlens.engine.image.ImageFolder;
 
 /** Minimal option parsing: {@code --name value}, repeatable options, boolean flags. */
 public final class Args {
@@ -55,9 +58,7 @@ public final class Args {
         if (v == null) {
             return null;
         }
-        int dot = v.lastIndexOf('.');
-        String ext = dot < 0 ? "" : v.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
-        if (!org.layerlens.engine.image.ImageFolder.IMAGE_EXTENSIONS.contains(ext)) {
+        if (!ImageFolder.IMAGE_EXTENSIONS.contains(ImageFolder.extension(Paths.get(v)))) {
             throw new UsageException("--" + name + " needs an image file name ending in .png (or .jpg, .bmp, .tif, "
                     + ".webp), not '" + v + "'");
         }

@@ -181,7 +181,6 @@ final class BenchCommand implements Command {
         return 0;
     }
 
-
     /** The model's name with its architecture, once (a bundled model's name already says it). */
     private static String modelName(Model m) {
         return m.name().contains(m.spec().name()) ? m.name() : m.name() + " (" + m.spec().name() + ")";

@@ -302,12 +302,10 @@ final class CompareCommand implements Command {
             }
         }
         LayerData.Stats range = d.stats();
-        int[] size = new int[2];
-        byte[] captioned = Heatmaps.withCaption(img, w, h, 560, size,
-                String.format(Locale.ROOT, "|A - B| at %s (%d x %d x %d), channels 0-%d of %d", d.path, d.channels,
-                        d.height, d.width, n - 1, d.channels),
-                String.format(Locale.ROOT, "inferno, one scale for all: %.4g (black) to %.4g (yellow); row by row",
-                        range.min(), range.max()));
-        AtomicFiles.write(out, tmp -> Heatmaps.write(tmp, captioned, size[0], size[1]));
+        String what = String.format(Locale.ROOT, "|A - B| at %s (%d x %d x %d), channels 0-%d of %d", d.path,
+                d.channels, d.height, d.width, n - 1, d.channels);
+        String colours = String.format(Locale.ROOT, "inferno, one scale for all: %.4g (black) to %.4g (yellow); row by row",
+                range.min(), range.max());
+        AtomicFiles.write(out, tmp -> Heatmaps.writeCaptioned(tmp, img, w, h, 560, what, colours));
     }
 }

@@ -143,21 +143,22 @@ public final class Heatmaps {
         }
     }
 
-    /** Height in pixels of one caption line ({@link #withCaption}). */
+    /** Height in pixels of one caption line ({@link #writeCaptioned}), and its font and scale. */
     static final int CAPTION_LINE = 18;
+    private static final int CAPTION_FONT = Imgproc.FONT_HERSHEY_SIMPLEX;
+    private static final double CAPTION_SCALE = 0.45;
 
     /**
-     * The image with lines of text in a dark strip above it (widened to at least {@code minWidth}
-     * and to the longest line): what a picture shows and on what scale, for files read later away
-     * from the command that wrote them.
-     *
-     * @return the new image's RGB bytes; its width and height are in {@code size[0]} and {@code size[1]}
+     * Writes the image with lines of text in a dark strip above it (widened to at least
+     * {@code minWidth} and to the longest line): what a picture shows and on what scale, for
+     * files read later away from the command that wrote them.
      */
-    public static byte[] withCaption(byte[] rgb, int w, int h, int minWidth, int[] size, String... lines) {
+    public static void writeCaptioned(java.nio.file.Path file, byte[] rgb, int w, int h, int minWidth,
+                                      String... lines) throws java.io.IOException {
         OpenCv.load();
         int cw = Math.max(w, minWidth);
         for (String line : lines) { // as wide as the longest line, so that none is cut
-            Size text = Imgproc.getTextSize(line, Imgproc.FONT_HERSHEY_SIMPLEX, 0.45, 1, new int[1]);
+            Size text = Imgproc.getTextSize(line, CAPTION_FONT, CAPTION_SCALE, 1, new int[1]);
             cw = Math.max(cw, (int) Math.ceil(text.width) + 12);
         }
         int strip = CAPTION_LINE * lines.length + 6;
@@ -170,14 +171,12 @@ public final class Heatmaps {
         Mat m = new Mat(ch, cw, CvType.CV_8UC3);
         m.put(0, 0, out);
         for (int i = 0; i < lines.length; i++) {
-            Imgproc.putText(m, lines[i], new org.opencv.core.Point(6, CAPTION_LINE * (i + 1) - 3),
-                    Imgproc.FONT_HERSHEY_SIMPLEX, 0.45, new org.opencv.core.Scalar(255, 255, 255), 1, Imgproc.LINE_AA);
+            Imgproc.putText(m, lines[i], new org.opencv.core.Point(6, CAPTION_LINE * (i + 1) - 3), CAPTION_FONT,
+                    CAPTION_SCALE, new org.opencv.core.Scalar(255, 255, 255), 1, Imgproc.LINE_AA);
         }
         m.get(0, 0, out);
         m.release();
-        size[0] = cw;
-        size[1] = ch;
-        return out;
+        write(file, out, cw, ch);
     }
 
     /** Writes an RGB byte image as PNG (or any format OpenCV writes, by extension). */
