@@ -3,13 +3,18 @@
   /usr/bin/python3 reference/compare_refs.py REGENERATED_DIR COMMITTED_DIR [--rel 1e-5] [--recursive]
 
 Floats recomputed on another CPU differ in their last digits (float64 sums run in another order
-on AVX-512 than on AVX2), so no float is compared byte for byte: every number must be within
-rel * max(1, max|committed|) of the committed one, per file (per array, per JSON document).
-What is not a recomputed float is compared exactly: strings, integers' positions in JSON,
-array shapes and dtypes, state_dict keys. Exits 1 naming the first file and place that differ.
+on AVX-512 than on AVX2), so no float is compared byte for byte: every float must be within
+rel * max(1, max|committed|) of the committed one, the maximum taken over what the float belongs
+to: its array (.npy, a state_dict tensor), its JSON list of numbers, or the float itself where it
+stands alone in JSON (one scale per document let a file's largest number, an index in the
+millions, widen the tolerance of its scores to 21). What is not a recomputed float is compared
+exactly: strings, JSON integers (indices, counts, class ids), array shapes and dtypes, state_dict
+keys. A committed file that is not regenerated fails too (the tests would go on reading a file
+no generator vouches for), unless named with --not-regenerated. Exits 1 naming the first file
+and place that differ.
 
 - .npy:  same shape and dtype, values within the tolerance;
-- .json: same structure (keys, list lengths, strings, booleans), numbers within the tolerance;
+- .json: same structure (keys, list lengths, strings, booleans), integers equal, floats within the tolerance;
 - .pth:  same keys, shapes and dtypes (loaded with weights_only where supported), values within
          the tolerance (random weights come from torch's seeded CPU generator: equal in practice);
 - anything else: bytes.
@@ -26,37 +31,43 @@ class Mismatch(Exception):
     pass
 
 
-def max_abs_json(x):
-    if isinstance(x, bool) or x is None or isinstance(x, str):
-        return 0.0
-    if isinstance(x, (int, float)):
-        return abs(float(x))
-    if isinstance(x, list):
-        return max((max_abs_json(v) for v in x), default=0.0)
-    if isinstance(x, dict):
-        return max((max_abs_json(v) for v in x.values()), default=0.0)
-    return 0.0
+def is_int(x):
+    return isinstance(x, int) and not isinstance(x, bool)
 
 
-def compare_json(a, b, tol, where):
+def is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def compare_json(a, b, rel, where, scale=None):
+    """a (regenerated) against b (committed); scale: max |b| of the list of numbers b stands in."""
     if isinstance(b, bool) or b is None or isinstance(b, str):
         if a != b:
             raise Mismatch(f"{where}: {a!r} != {b!r}")
-    elif isinstance(b, (int, float)):
-        if isinstance(a, bool) or not isinstance(a, (int, float)):
+    elif is_number(b):
+        if not is_number(a):
             raise Mismatch(f"{where}: {a!r} is not a number like {b!r}")
-        if abs(float(a) - float(b)) > tol:
+        if is_int(a) and is_int(b):
+            if a != b:
+                raise Mismatch(f"{where}: integer {a} != {b}")
+            return
+        tol = rel * max(1.0, abs(float(b)) if scale is None else scale)
+        if not abs(float(a) - float(b)) <= tol:
             raise Mismatch(f"{where}: {a!r} differs from {b!r} by more than {tol:.3g}")
     elif isinstance(b, list):
         if not isinstance(a, list) or len(a) != len(b):
             raise Mismatch(f"{where}: list of {len(a) if isinstance(a, list) else '?'} != {len(b)} items")
+        numbers = b and all(is_number(v) for v in b)
+        list_scale = max(abs(float(v)) for v in b) if numbers else None
         for i, (x, y) in enumerate(zip(a, b)):
-            compare_json(x, y, tol, f"{where}[{i}]")
+            compare_json(x, y, rel, f"{where}[{i}]", list_scale)
     elif isinstance(b, dict):
         if not isinstance(a, dict) or list(a.keys()) != list(b.keys()):
             raise Mismatch(f"{where}: keys {list(a)[:5] if isinstance(a, dict) else a!r} != {list(b)[:5]}")
         for k in b:
-            compare_json(a[k], b[k], tol, f"{where}.{k}")
+            compare_json(a[k], b[k], rel, f"{where}.{k}")
+    else:
+        raise Mismatch(f"{where}: unexpected JSON value {b!r}")
 
 
 def compare_arrays(a, b, rel, where):
@@ -81,7 +92,7 @@ def compare_file(new, old, rel):
     elif name.endswith(".json"):
         a = json.loads(new.read_text())
         b = json.loads(old.read_text())
-        compare_json(a, b, rel * max(1.0, max_abs_json(b)), name)
+        compare_json(a, b, rel, name)
     elif name.endswith(".pth"):
         import torch
         kw = {"weights_only": True} if "weights_only" in torch.load.__code__.co_varnames else {}
@@ -105,12 +116,20 @@ def main():
                     help="compare bytes only (files that hold no recomputed floats, e.g. hostile pickles, "
                          "which must never be unpickled here)")
     ap.add_argument("--recursive", action="store_true", help="also the files in subfolders")
+    ap.add_argument("--not-regenerated", action="append", default=[], metavar="NAME",
+                    help="a committed file (path relative to the committed folder) that no generator writes")
     a = ap.parse_args()
     new_dir, old_dir = Path(a.regenerated), Path(a.committed)
     files = new_dir.rglob("*") if a.recursive else new_dir.iterdir()
     names = sorted(str(p.relative_to(new_dir)) for p in files if p.is_file())
     if not names:
         sys.exit(f"{new_dir}: nothing was regenerated")
+    committed = old_dir.rglob("*") if a.recursive else old_dir.iterdir()
+    stale = sorted(set(str(p.relative_to(old_dir)) for p in committed if p.is_file())
+                   - set(names) - set(a.not_regenerated))
+    if stale:
+        sys.exit(f"{old_dir}: committed but not regenerated (and not named with --not-regenerated): "
+                 + ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else ""))
     for n in names:
         old = old_dir / n
         if not old.is_file():
@@ -123,7 +142,10 @@ def main():
                 compare_file(new_dir / n, old, a.rel)
         except Mismatch as e:
             sys.exit(f"regenerated reference differs from the committed one: {e}")
-    print(f"{len(names)} regenerated reference files match {old_dir} within {a.rel:g} * max(1, max|ref|)")
+    how = ("byte for byte" if a.bytes else
+           f"floats within {a.rel:g} * max(1, max|ref|) of their array or list, integers equal")
+    named = f"; {len(a.not_regenerated)} named as not regenerated" if a.not_regenerated else ""
+    print(f"{len(names)} regenerated reference files match {old_dir} ({how}){named}")
 
 
 if __name__ == "__main__":
