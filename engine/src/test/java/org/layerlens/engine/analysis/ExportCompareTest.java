@@ -54,6 +54,10 @@ class ExportCompareTest {
             double worst = c.modules().stream().filter(ModuleComparison::comparable)
                     .mapToDouble(m -> m.metrics().relErr()).max().orElseThrow();
             assertTrue(c.comparedCount() > 100, "compared " + c.comparedCount());
+            // the divergence tolerance (1e-3) is for users; here both sides are held to PyTorch elsewhere
+            // (the checkpoint within 1e-4, its export within 2e-4: VariantParityTest), so they may
+            // part by their sum at the most (measured: 1.4e-4 for mb2-ssd-lite, 2e-6 for the others)
+            assertTrue(worst <= 3e-4, e.getValue() + ": worst relative error " + worst);
             assertEquals(c.detectionsA().size(), c.detectionsB().size());
             assertTrue(c.pairs().stream().allMatch(p -> p.a() != null && p.b() != null), "unpaired detections: "
                     + c.pairs().stream().filter(p -> p.a() == null || p.b() == null).toList());

@@ -84,7 +84,8 @@ class InspectAllTest {
                 String where = null;
                 for (Graph.ModuleRun m : g.modules()) {
                     double d = relativeDifference(got.read(m.output()), want.read(m.output()));
-                    if (d > worst) {
+                    // a NaN module is the worst of all and stays so (d > worst is false for a NaN)
+                    if (!Double.isNaN(worst) && !(d <= worst)) {
                         worst = d;
                         where = m.path();
                     }
