@@ -103,6 +103,22 @@ public final class TestData {
      * hundredth of the project's tolerance.
      */
     public static void sameArithmetic(String what, float[] want, float[] got) {
+        close(what, want, got, SAME_ARITHMETIC);
+    }
+
+    /** {@link #sameArithmetic}'s tolerance: a hundredth of the project's. */
+    public static final double SAME_ARITHMETIC = 1e-6;
+
+    /**
+     * Values of two separately computed passes of the same model on the same image, with another
+     * number of engine threads (or on another thread): oneDNN may sum in another order there, so
+     * they need not be equal to the bit. Within {@code 1e-5 * max(1, max|want|)}, a tenth of the
+     * project's tolerance (PassesTest: one engine thread each against two).
+     */
+    public static final double OTHER_PASS = 1e-5;
+
+    /** Every value within {@code rel * max(1, max|want|)} (and the same length). */
+    public static void close(String what, float[] want, float[] got, double rel) {
         assertEquals(want.length, got.length, what);
         double max = 1;
         for (float v : want) {
@@ -110,8 +126,9 @@ public final class TestData {
         }
         for (int i = 0; i < want.length; i++) {
             double d = Math.abs(want[i] - got[i]);
-            if (!(d <= 1e-6 * max)) {
-                throw new AssertionError(what + " [" + i + "]: " + got[i] + " vs " + want[i]);
+            if (!(d <= rel * max)) {
+                throw new AssertionError(what + " [" + i + "]: " + got[i] + " vs " + want[i] + " (tolerance "
+                        + rel * max + ")");
             }
         }
     }

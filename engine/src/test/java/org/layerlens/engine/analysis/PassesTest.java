@@ -55,8 +55,8 @@ class PassesTest {
                     continue;
                 }
                 // one engine thread each against two: oneDNN may sum in another order
-                close("A " + path, a.layer(path).values, p.a().layer(path).values, 1e-5);
-                close("B " + path, b.layer(path).values, p.b().layer(path).values, 1e-5);
+                TestData.close("A " + path, a.layer(path).values, p.a().layer(path).values, TestData.OTHER_PASS);
+                TestData.close("B " + path, b.layer(path).values, p.b().layer(path).values, TestData.OTHER_PASS);
             }
             assertNotEquals(p.a().layer("base_net.0.0").values[0], p.b().layer("base_net.0.0").values[0],
                     "A saw coffee.png, B the shapes");
@@ -83,19 +83,5 @@ class PassesTest {
         EngineThreads.set(2);
         assertThrows(CancelledException.class, () -> Passes.run(() -> four.inspectAll(coffee, null, () -> true),
                 () -> four.inspectAll(shapes, null, () -> true), () -> true));
-    }
-
-    /** Within {@code rel * max(1, max|want|)} everywhere. */
-    private static void close(String what, float[] want, float[] got, double rel) {
-        assertEquals(want.length, got.length, what);
-        double max = 1;
-        for (float v : want) {
-            max = Math.max(max, Math.abs(v));
-        }
-        for (int i = 0; i < want.length; i++) {
-            if (!(Math.abs(want[i] - got[i]) <= rel * max)) {
-                throw new AssertionError(what + " [" + i + "]: " + got[i] + " vs " + want[i]);
-            }
-        }
     }
 }
