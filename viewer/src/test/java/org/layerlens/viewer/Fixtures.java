@@ -4,10 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import org.layerlens.engine.api.Model;
@@ -24,9 +26,28 @@ final class Fixtures implements AutoCloseable {
         return t;
     });
     final ExecutorService worker;
+    /** Tasks handed to {@link #services()}' worker that have not ended yet (queued or running). */
+    private final AtomicInteger pending = new AtomicInteger();
+    /** {@link #worker}, counting its tasks in {@link #pending}: what the view models get. */
+    private final Executor tracked;
 
     Fixtures(ExecutorService worker) {
         this.worker = worker;
+        this.tracked = task -> {
+            pending.incrementAndGet();
+            try {
+                worker.execute(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        pending.decrementAndGet();
+                    }
+                });
+            } catch (RuntimeException e) { // refused: it will never run
+                pending.decrementAndGet();
+                throw e;
+            }
+        };
     }
 
     Fixtures() {
@@ -107,7 +128,7 @@ final class Fixtures implements AutoCloseable {
     }
 
     InspectorViewModel.Services services() {
-        return new InspectorViewModel.Services(worker, ui, rgb -> null, RecentFiles.inMemory());
+        return new InspectorViewModel.Services(tracked, ui, rgb -> null, RecentFiles.inMemory());
     }
 
     /** Runs on the stand-in UI thread and waits. */
@@ -130,6 +151,27 @@ final class Fixtures implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new AssertionError("timed out after " + seconds + " s waiting for: " + what);
+    }
+
+    /**
+     * Waits (up to {@code seconds}) until every job handed to the view models' worker has ended
+     * and the UI thread has handled what they posted: from then on nothing changes unless the
+     * test asks for something. Checks that something did not happen are made after this, not
+     * after a sleep.
+     */
+    void awaitIdle(int seconds, String what) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            if (pending.get() == 0) {
+                onUi(() -> { }); // what the last jobs posted has been handled (it may submit more)
+                if (pending.get() == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("timed out after " + seconds + " s waiting for the workers to be idle ("
+                + pending.get() + " job(s) left): " + what);
     }
 
     @Override
