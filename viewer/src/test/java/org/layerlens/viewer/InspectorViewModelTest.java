@@ -25,9 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerlens.engine.TestImages;
+import org.layerlens.engine.TestThreads;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
+import org.layerlens.viewer.jobs.Once;
 
 /**
  * The window's view model without a window: real engine, real files, a plain thread as the UI
@@ -71,7 +73,8 @@ class InspectorViewModelTest {
         fx.onUi(() -> vm.openModel(slow.toString(), null));
         assertTrue(loading.await(30, TimeUnit.SECONDS), "the slow model is loading");
         fx.onUi(() -> vm.openImage(Fixtures.sample("astronaut.png")));
-        Thread.sleep(300); // the image job gets to the model it waits for
+        // the image job (on a second worker) waits in Once.get() for the model the first job is loading
+        TestThreads.awaitBlockedOn(Once.class, 30, "the image job waiting for the model being loaded");
         assertSame(first, fx.onUi(() -> vm.modelProperty().get()), "nothing committed while the model loads");
         assertTrue(fx.onUi(() -> vm.runningProperty().get()));
         release.countDown();
@@ -189,7 +192,9 @@ class InspectorViewModelTest {
         assertTrue(reached.await(60, TimeUnit.SECONDS));
         fx.onUi(vm::close);
         release.countDown();
-        Thread.sleep(500);
+        // the run goes on from the listener until it stops (or, if it did not stop, to its end):
+        // what it did is known once the workers are idle
+        fx.awaitIdle(120, "the cancelled pass to end");
         // the first op is base_net.0's convolution with its batch norm and relu6 fused: it completes
         // those modules and their block; the pass stops before the next op
         assertTrue(after.stream().allMatch(p -> p.equals("base_net.0") || p.startsWith("base_net.0."))
