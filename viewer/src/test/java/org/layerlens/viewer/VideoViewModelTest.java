@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerlens.engine.TestImages;
+import org.layerlens.engine.TestThreads;
 import org.layerlens.engine.api.Model;
+import org.layerlens.viewer.jobs.Once;
 
 /** Videos the test writes with OpenCV's VideoWriter, played through the real engine. */
 class VideoViewModelTest {
@@ -28,12 +30,15 @@ class VideoViewModelTest {
     private InspectorViewModel vm;
     private VideoViewModel video;
     private final List<RunResult> frames = Collections.synchronizedList(new ArrayList<>());
-    private CountDownLatch slowModel = new CountDownLatch(0);
+    private volatile CountDownLatch slowModel = new CountDownLatch(0);
+    /** Counted down when the slow model's load has begun (and waits for {@link #slowModel}). */
+    private final CountDownLatch slowLoading = new CountDownLatch(1);
 
     @BeforeEach
     void open() throws Exception {
         vm = new InspectorViewModel((ref, labels) -> {
             if (ref.equals(Fixtures.randomModel21().toString())) {
+                slowLoading.countDown();
                 assertTrue(slowModel.await(60, TimeUnit.SECONDS));
             }
             return Fixtures.load(ref, labels);
@@ -92,8 +97,11 @@ class VideoViewModelTest {
         }
         // pause and step at the end: nothing breaks, nothing is shown
         fx.onUi(video::step);
-        Thread.sleep(300);
+        // the step's job ended and its end was handled on the UI thread (same task as a commit)
+        fx.await(30, "the step at the end to end", () -> !video.busyProperty().get());
+        fx.awaitIdle(30, "nothing left running");
         assertEquals(11, lastFrame());
+        assertEquals(11, (int) fx.onUi(() -> video.positionProperty().get()));
     }
 
     @Test
@@ -137,8 +145,10 @@ class VideoViewModelTest {
         Model old = fx.onUi(() -> vm.modelProperty().get());
         slowModel = new CountDownLatch(1);
         fx.onUi(() -> vm.openModel(Fixtures.randomModel21().toString(), null));
+        assertTrue(slowLoading.await(30, TimeUnit.SECONDS), "the new model is loading");
         fx.onUi(video::step); // waits for the model asked for, not the one on screen
-        Thread.sleep(300);
+        TestThreads.awaitBlockedOn(Once.class, 30, "the frame's job waiting for the model being loaded");
+        assertTrue(frames.stream().noneMatch(r -> r.frame() == 1), "no frame 1 before the model arrived");
         slowModel.countDown();
         fx.await(60, "frame 1 with the new model", () -> !frames.isEmpty() && lastFrame() == 1
                 && !vm.runningProperty().get() && !video.busyProperty().get());
@@ -193,7 +203,8 @@ class VideoViewModelTest {
         fx.await(30, "the frame in the network to end", () -> !video.busyProperty().get());
         int at = fx.onUi(() -> video.positionProperty().get());
         int shown = frames.size();
-        Thread.sleep(600);
+        // once nothing runs any more, nothing can be shown later: check then, not after a sleep
+        fx.awaitIdle(30, "the workers to be idle while paused");
         assertEquals(shown, frames.size(), "nothing more is shown while paused");
         assertEquals(at, (int) fx.onUi(() -> video.positionProperty().get()));
         assertTrue(at < 39, "paused before the end: " + at);
