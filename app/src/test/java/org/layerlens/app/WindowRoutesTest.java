@@ -60,6 +60,8 @@ class WindowRoutesTest {
     });
     private volatile CountDownLatch slowLoad = new CountDownLatch(0);
     private volatile String slowRef = "";
+    /** Counted down when the load of {@code slowRef} has begun (and waits for {@code slowLoad}). */
+    private volatile CountDownLatch slowLoading = new CountDownLatch(0);
     private final List<String> picked = new ArrayList<>();
     private final BlockingQueue<Path> answers = new LinkedBlockingQueue<>();
     private InspectorViewModel vm;
@@ -69,6 +71,7 @@ class WindowRoutesTest {
     void start(Stage stage) {
         vm = new InspectorViewModel((ref, labels) -> {
             if (ref.equals(slowRef)) {
+                slowLoading.countDown();
                 assertTrue(slowLoad.await(60, TimeUnit.SECONDS));
             }
             if (ref.equals("huge")) {
@@ -121,14 +124,17 @@ class WindowRoutesTest {
         Path other = Repo.root().resolve("engine/src/test/resources/reference/mb2-ssd-lite-random-21.pth");
         slowRef = other.toString();
         slowLoad = new CountDownLatch(1);
+        slowLoading = new CountDownLatch(1);
         Model first = vm.modelProperty().get();
         List<RunResult> committed = Collections.synchronizedList(new ArrayList<>());
         robot.interact(() -> vm.resultProperty().addListener((o, a, r) -> committed.add(r)));
         answers.add(other);
         robot.interact(() -> menuItem("File", "Open Model…").fire());
+        // the image is opened while the model is loading (on the one worker): its job queues behind
+        assertTrue(slowLoading.await(30, TimeUnit.SECONDS), "the new model is loading");
         answers.add(Repo.sample("astronaut.png"));
         robot.interact(() -> menuItem("File", "Open Image…").fire());
-        Thread.sleep(300);
+        WaitForAsyncUtils.waitForFxEvents();
         assertSame(first, vm.modelProperty().get());
         assertFalse(robot.lookup("#cancelButton").queryAs(Button.class).isDisabled(), "Cancel while loading");
         slowLoad.countDown();
