@@ -96,7 +96,10 @@ class MirrorCompareTest {
                     continue;
                 }
                 assertEquals(d.values.length, n, path);
-                assertTrue(java.util.Arrays.equals(d.values, java.util.Arrays.copyOf(buf, n)), path);
+                // a module the pass did not keep is computed again by each call: the same ops on
+                // the same input, but two computations (TestData.sameArithmetic: within 1e-6 of
+                // the largest value); another value's data would be far off
+                TestData.sameArithmetic(path, d.values, java.util.Arrays.copyOf(buf, n));
                 checked++;
             }
             assertTrue(checked > 150, "modules checked: " + checked);
