@@ -155,14 +155,41 @@ class CliTest {
                 + "marked difficult, which VOC's evaluation does not score): mAP is undefined", none.err().strip());
     }
 
+    /**
+     * The files hold PyTorch's values in PyTorch's layout: the module's output at the reference's
+     * sampled NCHW indices (reference/make_references.py, float64 PyTorch on the same checkpoint and
+     * photo), and the whole scores and boxes, each within 1e-4 * max(1, max|ref|) as
+     * ReferenceParityTest. Channels-last values under an NCHW header would miss the samples.
+     */
     @Test
     void dumpWritesNpyInNchw(@TempDir Path dir) throws Exception {
         Result r = run("dump", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
                 "--layer", "base_net.14.conv.2,scores,boxes", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
-        assertArrayEquals(new long[] {1, 576, 19, 19}, Npy.read(dir.resolve("base_net.14.conv.2.npy")).shape());
-        assertArrayEquals(new long[] {1, 3000, 4}, Npy.read(dir.resolve("scores.npy")).shape());
-        assertArrayEquals(new long[] {1, 3000, 4}, Npy.read(dir.resolve("boxes.npy")).shape());
+        Path refs = Repo.root().resolve("engine/src/test/resources/reference");
+        JsonObject module = JsonParser.parseString(Files.readString(refs.resolve("random-4-coffee-modules.json")))
+                .getAsJsonObject().getAsJsonObject("base_net.14.conv.2");
+        Npy.Array layer = Npy.read(dir.resolve("base_net.14.conv.2.npy"));
+        assertArrayEquals(new long[] {1, 576, 19, 19}, layer.shape());
+        double tol = 1e-4 * Math.max(1, module.get("maxabs").getAsDouble());
+        JsonArray idx = module.getAsJsonArray("idx");
+        JsonArray val = module.getAsJsonArray("val");
+        for (int i = 0; i < idx.size(); i++) {
+            int k = idx.get(i).getAsInt();
+            assertEquals(val.get(i).getAsDouble(), layer.data()[k], tol, "base_net.14.conv.2 at NCHW index " + k);
+        }
+        for (String name : new String[] {"scores", "boxes"}) {
+            Npy.Array want = Npy.read(refs.resolve("random-4-coffee-" + name + ".npy"));
+            Npy.Array got = Npy.read(dir.resolve(name + ".npy"));
+            assertArrayEquals(new long[] {1, 3000, 4}, got.shape());
+            float maxAbs = 0;
+            for (float v : want.data()) {
+                maxAbs = Math.max(maxAbs, Math.abs(v));
+            }
+            for (int i = 0; i < want.data().length; i++) {
+                assertEquals(want.data()[i], got.data()[i], 1e-4 * Math.max(1, maxAbs), name + " at " + i);
+            }
+        }
     }
 
     @Test

@@ -65,13 +65,43 @@ class ObjectsV2CliTest {
         }
     }
 
+    /**
+     * Scope paths become file names, and the values are LiteRT's in NCHW order. The committed LiteRT
+     * reference (reference/objects_v2/refs/chair) holds the raw outputs: the first 19 * 19 * 3
+     * anchors of box_encodings and class_predictions are head 0's two convolutions channels-last
+     * (anchor (y * 19 + x) * 3 + a, value k is channel a * 4 + k, or a * 24 + k), so channel c at
+     * (y, x) of the dumped [1, C, 19, 19] must be LiteRT's value (y * 19 + x) * C + c, within
+     * 1e-4 * max(1, max|ref|) as ObjectsV2ParityTest.
+     */
     @Test
     void dumpWritesScopedLayers(@TempDir Path dir) throws Exception {
         Result r = run("dump", "--model", "objects-v2", "--image", Repo.sample("chair.png").toString(),
-                "--layer", "FeatureExtractor/MobilenetV2/expanded_conv_13/expand", "--out", dir.toString());
+                "--layer", "FeatureExtractor/MobilenetV2/expanded_conv_13/expand,BoxPredictor_0/BoxEncodingPredictor,"
+                        + "BoxPredictor_0/ClassPredictor", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         Npy.Array a = Npy.read(dir.resolve("FeatureExtractor.MobilenetV2.expanded_conv_13.expand.npy"));
         assertArrayEquals(new long[] {1, 576, 19, 19}, a.shape());
+        Path refs = Repo.root().resolve("reference/objects_v2/refs/chair");
+        assertHeadZeroIsLiteRts(Npy.read(dir.resolve("BoxPredictor_0.BoxEncodingPredictor.npy")), 12,
+                Npy.read(refs.resolve("box_encodings.npy")).data());
+        assertHeadZeroIsLiteRts(Npy.read(dir.resolve("BoxPredictor_0.ClassPredictor.npy")), 72,
+                Npy.read(refs.resolve("class_predictions.npy")).data());
+    }
+
+    private static void assertHeadZeroIsLiteRts(Npy.Array dumped, int channels, float[] litert) {
+        assertArrayEquals(new long[] {1, channels, 19, 19}, dumped.shape());
+        int cells = 19 * 19;
+        float maxAbs = 0;
+        for (int i = 0; i < cells * channels; i++) {
+            maxAbs = Math.max(maxAbs, Math.abs(litert[i]));
+        }
+        double tol = 1e-4 * Math.max(1, maxAbs);
+        for (int c = 0; c < channels; c++) {
+            for (int cell = 0; cell < cells; cell++) {
+                assertEquals(litert[cell * channels + c], dumped.data()[c * cells + cell], tol,
+                        "channel " + c + " at cell " + cell);
+            }
+        }
     }
 
     @Test
