@@ -6,6 +6,9 @@ computations independent of the Java:
 OUTDIR/images/        five images (sample-images: three shape scenes and two photos)
 OUTDIR/base.pth       the committed random-weight mb2-ssd-lite (4 classes), saved again
 OUTDIR/changed.pth    the same with one layer's weights changed (manifest.json: which)
+OUTDIR/changed-figures.json  per module, changed.pth's output against base.pth's on coffee.png
+                      (float64 runs): max and mean |a-b|, relative error, cosine, SQNR in dB
+                      (null where the outputs are equal: +infinity)
 OUTDIR/dead.pth       the same with channels forced dead (zero weights, negative batch-norm
                       bias) and one forced to ReLU6's ceiling (positive bias)
 OUTDIR/dead-expected.json   per module, the channels exactly 0 (and exactly 6) on every image,
@@ -55,6 +58,19 @@ def rel_err(a, b):
     return float((a - b).abs().max() / max(1.0, float(a.abs().max())))
 
 
+def figures(a, b):
+    """compare's figures of b against a (float64): as the issue defines them, computed here on their own."""
+    a = a.double().flatten()
+    b = b.double().flatten()
+    d = (a - b).abs()
+    noise = float((d * d).sum())
+    aa, bb = float((a * a).sum()), float((b * b).sum())
+    cosine = 1.0 if noise == 0 else float((a * b).sum()) / (aa * bb) ** 0.5
+    return {"maxAbs": float(d.max()), "meanAbs": float(d.mean()),
+            "relErr": float(d.max()) / max(1.0, float(a.abs().max())), "cosine": cosine,
+            "sqnrDb": None if noise == 0 else 10 * float(np.log10(aa / noise))}
+
+
 def write_changed(out, base, x):
     m = copy.deepcopy(base)
     with torch.no_grad():
@@ -67,6 +83,7 @@ def write_changed(out, base, x):
     order = list(a.keys())
     first = next(p for p in order if rel_err(a[p], b[p]) > 1e-3)
     assert first == CHANGED, f"first divergent module in PyTorch is {first}, not {CHANGED}"
+    (out / "changed-figures.json").write_text(json.dumps({p: figures(a[p], b[p]) for p in order}, indent=1))
     print(f"changed.pth: {CHANGED} first parts ways (relative error {rel_err(a[CHANGED], b[CHANGED]):.3g})")
 
 

@@ -171,6 +171,7 @@ class FacesV1ParityTest {
             String stem = index.getFileName().toString().replace(".layers.json", "");
             LoadedImage img = Images.read(imageFor(dir.resolve(stem + ".json")));
             Map<?, ?> layers = (Map<?, ?>) Json.parse(Files.readString(index));
+            assertEquals(48, layers.size(), index + ": layers written by the reference");
             double worst = 0;
             String worstName = "";
             try (Inspection ins = model.inspect(img, null, null)) {

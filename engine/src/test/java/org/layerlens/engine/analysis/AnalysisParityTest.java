@@ -69,8 +69,45 @@ class AnalysisParityTest {
         LayerMetrics x = c.module(changed).metrics();
         assertTrue(x.relErr() > 1e-3 && x.cosine() < 1 && Double.isFinite(x.sqnrDb()), x.toString());
         assertTrue(c.onlyInA().isEmpty() && c.onlyInB().isEmpty());
+        int checked = figuresMatchPyTorch(c, json(d.resolve("changed-figures.json")));
         System.out.printf(Locale.ROOT, "changed.pth: first divergent %s (relative error %.4g, SQNR %.1f dB), "
-                + "%d modules before it identical%n", changed, x.relErr(), x.sqnrDb(), at);
+                + "%d modules before it identical; %d modules' figures within tolerance of PyTorch's%n", changed,
+                x.relErr(), x.sqnrDb(), at, checked);
+    }
+
+    /**
+     * Every compared module's five figures against those make_analysis.py computed from PyTorch's
+     * float64 runs. Tolerances: the engine runs float32, whose outputs part from float64 ones by
+     * ~1e-6 of their size, so differences and relative errors within 1e-3 of the reference's value
+     * plus 1e-5 (1e-6 for the relative error, already divided by max|a|), cosine within 1e-6, SQNR
+     * within 0.01 dB (equal outputs: +infinity on both sides, null in the reference's JSON).
+     */
+    private static int figuresMatchPyTorch(Comparison c, JsonObject ref) {
+        int n = 0;
+        for (ModuleComparison m : c.modules()) {
+            JsonObject r = ref.getAsJsonObject(m.path());
+            if (!m.comparable() || r == null) {
+                continue;
+            }
+            LayerMetrics j = m.metrics();
+            String at = m.path() + " " + j + " against PyTorch's " + r;
+            assertTrue(close(j.maxAbs(), r.get("maxAbs").getAsDouble(), 1e-5), at);
+            assertTrue(close(j.meanAbs(), r.get("meanAbs").getAsDouble(), 1e-5), at);
+            assertTrue(close(j.relErr(), r.get("relErr").getAsDouble(), 1e-6), at);
+            assertTrue(Math.abs(j.cosine() - r.get("cosine").getAsDouble()) <= 1e-6, at);
+            if (r.get("sqnrDb").isJsonNull()) {
+                assertEquals(Double.POSITIVE_INFINITY, j.sqnrDb(), at);
+            } else {
+                assertTrue(Math.abs(j.sqnrDb() - r.get("sqnrDb").getAsDouble()) <= 0.01, at);
+            }
+            n++;
+        }
+        assertTrue(n > 100, n + " modules compared with PyTorch's figures");
+        return n;
+    }
+
+    private static boolean close(double got, double want, double floor) {
+        return Math.abs(got - want) <= 1e-3 * Math.abs(want) + floor;
     }
 
     @Test
