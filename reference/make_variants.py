@@ -4,7 +4,10 @@
   format, wrapped as {"state_dict"}, {"model"}, {"net"} (with epoch and optimizer state beside
   it), and with DataParallel's "module." prefix;
 - mb1-ssd and mb1-ssd-lite (21 classes, random weights) in the zip and legacy formats;
-- ONNX exports of all three (torch.onnx.export, eval mode: batch norm folded, generated names).
+- ONNX exports of all three (torch.onnx.export, eval mode: batch norm folded, generated names);
+- mb1-ssd-lite with its batch norms' weights and biases left at 1 and 0 (a network whose batch
+  norms were never trained, e.g. frozen), exported with training=PRESERVE: the batch norms stay,
+  and the exporter stores the identical tensors once and hands them on through Identity nodes.
 
   /usr/bin/python3 reference/make_variants.py OUTDIR
 
@@ -72,6 +75,25 @@ def main():
             manifest.append({"file": name, "arch": arch, "classes": 21, "ref": f"{arch}-21"})
         export(m, out / f"{arch}-21.onnx")
         manifest.append({"file": f"{arch}-21.onnx", "arch": arch, "classes": 21, "ref": f"{arch}-21"})
+    m = ssdnet.build("mb1-ssd-lite", 21).eval()
+    make_references.randomise(m, 2003)
+    with torch.no_grad():
+        for mod in m.modules():
+            if isinstance(mod, torch.nn.BatchNorm2d):
+                mod.weight.fill_(1)
+                mod.bias.zero_()
+    reference(m, x, out / "mb1-ssd-lite-21-plain-bn")
+    torch.save(m.state_dict(), out / "mb1-ssd-lite-21-plain-bn.pth")
+    manifest.append({"file": "mb1-ssd-lite-21-plain-bn.pth", "arch": "mb1-ssd-lite", "classes": 21,
+                     "ref": "mb1-ssd-lite-21-plain-bn"})
+    name = "mb1-ssd-lite-21-plain-bn-identities.onnx"
+    torch.onnx.export(m.eval(), torch.zeros(1, 3, 300, 300), str(out / name), input_names=["input_0"],
+                      output_names=["scores", "boxes"], opset_version=11, training=torch.onnx.TrainingMode.PRESERVE)
+    # a node's op_type is field 4 of NodeProto: tag 0x22, then the length 8 of "Identity"
+    identities = (out / name).read_bytes().count(b"\x22\x08Identity")
+    assert identities > 0, f"{name}: the exporter wrote no Identity nodes"
+    print(f"{name}: {identities} Identity nodes")
+    manifest.append({"file": name, "arch": "mb1-ssd-lite", "classes": 21, "ref": "mb1-ssd-lite-21-plain-bn"})
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
     print(f"wrote {len(manifest)} checkpoints to {out}")
 

@@ -115,10 +115,36 @@ public final class OnnxReader {
             constants.remove("@constant");
             nodes.add(new Node(op, name, List.copyOf(in), List.copyOf(out), ints, floats));
         }
+        nodes = withoutConstantIdentities(nodes, constants);
         if (nodes.stream().noneMatch(n -> n.op().equals("Conv"))) {
             throw new CheckpointException(file, "ONNX graph has no Conv nodes");
         }
         return new Graph(nodes, constants, inputs, outputs);
+    }
+
+    /**
+     * The nodes without the Identity nodes over constants, each of whose outputs becomes a name of
+     * that constant. PyTorch's exporter writes them where one stored tensor serves several
+     * parameters (batch norms still at weight 1 and bias 0, exported with training=PRESERVE or
+     * without constant folding): a convolution's or batch norm's weight is then an Identity's
+     * output, and the graph read as if those layers had none. Chains resolve in any node order.
+     */
+    private static List<Node> withoutConstantIdentities(List<Node> nodes, Map<String, TensorData> constants) {
+        List<Node> left = new ArrayList<>(nodes);
+        boolean resolved = true;
+        while (resolved) {
+            resolved = false;
+            for (var it = left.iterator(); it.hasNext(); ) {
+                Node n = it.next();
+                if (n.op().equals("Identity") && n.inputs().size() == 1 && n.outputs().size() == 1
+                        && constants.containsKey(n.inputs().get(0))) {
+                    constants.put(n.outputs().get(0), constants.get(n.inputs().get(0)));
+                    it.remove();
+                    resolved = true;
+                }
+            }
+        }
+        return left;
     }
 
     private static void attribute(Protobuf pb, Path file, Protobuf.Field af, Map<String, List<Long>> ints,
