@@ -485,8 +485,9 @@ public final class InspectorViewModel {
             // a model's first pass also sets up its native kernels (measured 1,025 ms against ~30 ms
             // after): said, so that the number is not read as the model's speed
             boolean first = passedOnce.add(r.model());
+            // a video's frames counted from 1, as its bar counts them
             status.set(String.format(Locale.ROOT, "%s on %s: %d modules in %.0f ms%s", r.model().name(),
-                    r.image().name() + (r.frame() >= 0 ? " frame " + r.frame() : ""), r.inspection().events().size(),
+                    r.image().name() + (r.frame() >= 0 ? " frame " + (r.frame() + 1) : ""), r.inspection().events().size(),
                     r.inspection().totalMillis(), first ? " (its first pass, with one-time set-up)" : ""));
         } else {
             status.set("Loaded " + r.model().name() + "; open an image to run it");

@@ -37,6 +37,11 @@ final class UiBench {
         this.images = images;
     }
 
+    /** Where a gap fell: the video's frame as its bar counts it (from 1), or the image's number in the list. */
+    private String where() {
+        return vm.video().openProperty().get() ? "frame " + (vm.video().positionProperty().get() + 1) : "item " + index;
+    }
+
     void start() {
         AnimationTimer timer = new AnimationTimer() {
             @Override
@@ -45,7 +50,7 @@ final class UiBench {
                 if (lastPulse != 0) {
                     maxGapNanos = Math.max(maxGapNanos, t - lastPulse);
                     if (t - lastPulse > 100_000_000L) {
-                        gaps.add(String.format(Locale.ROOT, "%.0f ms at item %d", (t - lastPulse) / 1e6, index));
+                        gaps.add(String.format(Locale.ROOT, "%.0f ms at %s", (t - lastPulse) / 1e6, where()));
                     }
                 }
                 lastPulse = t;

@@ -73,7 +73,9 @@ class VideoViewModelTest {
         assertEquals(10.0, fx.onUi(() -> video.videoFpsProperty().get()), 1e-9);
         assertEquals("clip.avi", fx.onUi(() -> vm.imageProperty().get().name()));
         assertEquals(320, fx.onUi(() -> vm.imageProperty().get().width()));
-        assertTrue(fx.onUi(() -> vm.statusProperty().get()).contains("clip.avi frame 0"));
+        // frames counted from 1 in the status bar, as in the video bar ("frame 1 / 12")
+        assertTrue(fx.onUi(() -> vm.statusProperty().get()).contains("clip.avi frame 1:"), vm.statusProperty().get());
+        assertTrue(fx.onUi(video::describe).contains("frame 1 / 12"), video.describe());
 
         fx.onUi(video::step);
         fx.await(60, "frame 1", () -> video.positionProperty().get() == 1 && !video.busyProperty().get());

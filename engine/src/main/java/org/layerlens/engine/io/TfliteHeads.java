@@ -23,7 +23,7 @@ record TfliteHeads(List<Head> heads, int classes) {
     static TfliteHeads find(TfliteModel m) throws CheckpointException {
         int[] outs = m.outputs();
         if (outs.length != 2) {
-            throw new CheckpointException(m.file(), "has " + outs.length + " outputs; LayerLens explains TF Object "
+            throw new CheckpointException(m.file(), "has " + outs.length + (outs.length == 1 ? " output" : " outputs") + "; LayerLens explains TF Object "
                     + "Detection SSDs exported without post-processing (box encodings and class predictions)");
         }
         int box = outs[0];

@@ -103,7 +103,7 @@ public final class CoverageChart {
 
         JFreeChart chart = new JFreeChart(null, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        chart.addSubtitle(new TextTitle(String.format(Locale.ROOT, "%s on %s: %d of %d boxes (%.0f%%) have a prior "
+        chart.addSubtitle(new TextTitle(String.format(Locale.ROOT, "%s on %s: %d of %d boxes (%.1f%%) have a prior "
                 + "at IoU >= %.2f; grey lines: each head's smallest prior", r.model(), shortName(r.dataset()),
                 r.matched(), r.entries().size(), 100 * r.share(), r.matchThreshold()),
                 new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
