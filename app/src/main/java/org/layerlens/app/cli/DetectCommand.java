@@ -12,6 +12,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.DetectionsJson;
+import org.layerlens.engine.api.DetectorOutput;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
@@ -50,10 +51,12 @@ final class DetectCommand implements Command {
         if (paths.size() == 1) {
             Images.read(paths.get(0)); // one image named alone that cannot be read is the error itself
         }
-        record Found(LoadedImage image, List<Detection> detections) {
+        record Found(LoadedImage image, List<Detection> detections, int nonFinite, int priors) {
         }
-        ImageBatch.Result<Found> r = ImageBatch.run(c, paths,
-                img -> new Found(img, m.detect(img).detections(threshold, iou, m.candidates())));
+        ImageBatch.Result<Found> r = ImageBatch.run(c, paths, img -> {
+            DetectorOutput out = m.detect(img);
+            return new Found(img, out.detections(threshold, iou, m.candidates()), out.nonFinitePriors(), out.priors());
+        });
         List<String> skipped = r.skipped();
         JsonArray results = new JsonArray();
         for (Found f : r.results()) {
@@ -61,6 +64,11 @@ final class DetectCommand implements Command {
                 continue;
             }
             results.add(DetectionsJson.toObject(f.image(), f.detections()));
+            if (f.nonFinite() > 0) {
+                c.err.printf(Locale.ROOT, "layerlens: warning: %s: %d of %d priors have scores or boxes that are not "
+                        + "finite numbers (NaN or infinite weights?) and can never be detected%n", f.image().source(),
+                        f.nonFinite(), f.priors());
+            }
             if (!quiet) {
                 c.out.printf(Locale.ROOT, "%s (%dx%d): %d detection(s)%n", f.image().source(),
                         f.image().originalWidth(), f.image().originalHeight(), f.detections().size());

@@ -128,6 +128,28 @@ public final class DetectorOutput {
                 receptiveField(o.head(), o.row(), o.col()), List.copyOf(sup));
     }
 
+    /**
+     * How many priors have a score or box that is not a finite number (NaN or infinite weights, or
+     * an overflow on the way): NMS can never pick them, so without this count they vanish unsaid.
+     */
+    public int nonFinitePriors() {
+        int k = decoded.classes();
+        float[] sc = decoded.scores();
+        float[] bx = decoded.boxes();
+        int n = 0;
+        for (int i = 0; i < priors(); i++) {
+            boolean finite = true;
+            for (int c = 0; c < k && finite; c++) {
+                finite = Float.isFinite(sc[i * k + c]);
+            }
+            for (int j = 0; j < 4 && finite; j++) {
+                finite = Float.isFinite(bx[4 * i + j]);
+            }
+            n += finite ? 0 : 1;
+        }
+        return n;
+    }
+
     public float[] classScores(int anchor) {
         int k = decoded.classes();
         return Arrays.copyOfRange(decoded.scores(), anchor * k, anchor * k + k);
