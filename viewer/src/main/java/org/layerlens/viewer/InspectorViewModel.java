@@ -32,6 +32,7 @@ import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.api.ModuleEvent;
+import org.layerlens.engine.image.ImageFolder;
 import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 import org.layerlens.engine.nn.Module;
@@ -583,7 +584,7 @@ public final class InspectorViewModel {
     /** pytorch-ssd keeps labels in a text file beside the model; use it when there is one. */
     public static Path labelsNextTo(Path model) {
         Path dir = model.toAbsolutePath().getParent();
-        String base = model.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        String base = ImageFolder.stem(model);
         for (String n : new String[] {base + "-labels.txt", base + ".txt", "labels.txt", "voc-model-labels.txt"}) {
             if (dir != null && java.nio.file.Files.isRegularFile(dir.resolve(n))) {
                 return dir.resolve(n);

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.eval.VocAnnotation;
 import org.layerlens.engine.eval.VocEval;
+import org.layerlens.engine.image.ImageFolder;
 import org.layerlens.engine.api.Detection;
 
 /** {@code eval}: VOC mAP@0.5 (all-point) over images with Pascal VOC .xml files beside them. */
@@ -49,7 +50,7 @@ final class EvalCommand implements Command {
         List<VocAnnotation> annotations = new ArrayList<>();
         Map<String, Integer> unknown = new TreeMap<>(); // boxes of a class the model does not have, by name
         for (Path img : c.images(List.of(dir.toString()))) {
-            Path xml = img.resolveSibling(img.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".xml");
+            Path xml = img.resolveSibling(ImageFolder.stem(img) + ".xml");
             if (!Files.isRegularFile(xml)) {
                 continue;
             }

@@ -114,7 +114,7 @@ final class OutputFiles {
         if (!ImageFolder.IMAGE_EXTENSIONS.contains(ext)) {
             return false;
         }
-        String stem = out.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        String stem = ImageFolder.stem(out);
         return READ_EVERY_IMAGE.contains(command) || Files.exists(out.resolveSibling(stem + ".xml"));
     }
 }

@@ -21,6 +21,7 @@ import com.google.gson.JsonObject;
 import org.layerlens.engine.api.Box;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.eval.VocAnnotation;
+import org.layerlens.engine.image.ImageFolder;
 import org.layerlens.engine.image.Images;
 
 /**
@@ -397,7 +398,7 @@ public final class AnchorCoverage {
         if (ann.width() > 0 && ann.height() > 0) {
             return new int[] {ann.width(), ann.height()};
         }
-        String stem = xml.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        String stem = ImageFolder.stem(xml);
         for (String ext : List.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "JPG", "JPEG", "PNG")) {
             Path img = xml.resolveSibling(stem + "." + ext);
             if (Files.isRegularFile(img)) {

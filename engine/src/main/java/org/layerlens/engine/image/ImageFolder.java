@@ -94,4 +94,11 @@ public record ImageFolder(Path folder, List<Path> files, List<String> subfolders
         int dot = n.lastIndexOf('.');
         return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
+
+    /** A file's name without its extension ("scene-001" for scene-001.png; the whole name when it has none). */
+    public static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? n : n.substring(0, dot);
+    }
 }

@@ -15,6 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a folder job reads from a folder, and the one line it gets when there is nothing. */
 class ImageFolderTest {
     @Test
+    void stemAndExtensionSplitAtTheLastDot() {
+        assertEquals("scene-001", ImageFolder.stem(Path.of("ds", "scene-001.png")));
+        assertEquals("png", ImageFolder.extension(Path.of("ds", "scene-001.png")));
+        assertEquals("photo.v2", ImageFolder.stem(Path.of("photo.v2.JPG")));
+        assertEquals("jpg", ImageFolder.extension(Path.of("photo.v2.JPG")));
+        assertEquals("README", ImageFolder.stem(Path.of("README")));
+        assertEquals("", ImageFolder.extension(Path.of("README")));
+    }
+
+    @Test
     void theFoldersOwnFilesSortedWithoutHiddenFilesAnnotationsOrSubfolders(@TempDir Path dir) throws IOException {
         for (String f : new String[] {"b.png", "a.JPG", ".hidden.png", "a.xml", "notes.txt"}) {
             Files.writeString(dir.resolve(f), "x");
