@@ -34,9 +34,9 @@ public final class Images {
             if (bgr.empty()) {
                 throw new IOException(file + ": not an image OpenCV can read (jpg, png, bmp, tiff, webp, ...)");
             }
-            // not the header's size: OpenCV applies the EXIF orientation, which may swap the axes
-            int origW = bgr.cols() * reduce;
-            int origH = bgr.rows() * reduce;
+            int[] orig = originalSize(file, bgr.cols(), bgr.rows(), reduce);
+            int origW = orig[0];
+            int origH = orig[1];
             long pixels = (long) bgr.cols() * bgr.rows();
             if (pixels > MAX_PIXELS) {
                 double s = Math.sqrt((double) MAX_PIXELS / pixels);
@@ -56,6 +56,31 @@ public final class Images {
         } finally {
             bgr.release();
         }
+    }
+
+    /**
+     * The size of the picture in the file, upright, for an image OpenCV decoded at {@code cols x
+     * rows} shrunk by {@code reduce}. A JPEG's size comes from its frame header (SOFn), its axes
+     * swapped where the EXIF orientation turns the picture a quarter (OpenCV applies it while
+     * decoding), provided the decoded size is that one divided by {@code reduce} rounded up (as
+     * libjpeg's scaled decoding rounds) or down (OpenCV's resize for other formats); otherwise,
+     * and for other files, the decoded size times {@code reduce} (which is 1 but for JPEGs).
+     * Multiplying alone made an 8001 x 6001 JPEG, decoded at half its size, 8002 x 6002.
+     */
+    static int[] originalSize(Path file, int cols, int rows, int reduce) {
+        if (reduce > 1 || JpegFile.isJpeg(file)) {
+            JpegFile.Header h = JpegFile.header(file);
+            if (h != null) {
+                int w = h.uprightWidth();
+                int hh = h.uprightHeight();
+                boolean up = cols == (w + reduce - 1) / reduce && rows == (hh + reduce - 1) / reduce;
+                boolean down = cols == w / reduce && rows == hh / reduce;
+                if (up || down) {
+                    return new int[] {w, hh};
+                }
+            }
+        }
+        return new int[] {cols * reduce, rows * reduce};
     }
 
     /**
