@@ -77,6 +77,19 @@ class CliTest {
         assertEquals(first.getAsJsonArray("detections"), arr.get(2).getAsJsonObject().getAsJsonArray("detections"));
     }
 
+    /** A JPEG cut short is run, with one warning line naming it (libjpeg's own line aside). */
+    @Test
+    void aTruncatedJpegRunsWithOneWarningNamingIt(@TempDir Path dir) throws Exception {
+        Path cut = dir.resolve("trunc.jpg");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(Repo.sample("faust_github.jpg")), 100_000));
+        Result r = run("detect", "--model", MODEL, "--image", cut.toString(), "--json", dir.resolve("o.json").toString());
+        assertEquals(0, r.code(), r.err());
+        String line = "layerlens: warning: trunc.jpg: the JPEG ends before its end marker (truncated?); only the part "
+                + "that is there was decoded";
+        assertEquals(1, r.err().lines().filter(line::equals).count(), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("layerlens:")).count(), r.err());
+    }
+
     /**
      * A dataset's root with its images one folder down: one line saying so, exit 1, from
      * {@code detect} and {@code stats}; a subfolder beside images is a warning and the images run.

@@ -298,6 +298,10 @@ public final class CompareViewModel {
             b = simulate(a, s, () -> Calibration.fromStats(i.stats(), i.folder(), i.range()), i.weights());
         } else if (s instanceof CompareSource.ImageFile f) {
             imgB = Images.read(f.file());
+            List<String> warnings = imgB.warnings();
+            if (!warnings.isEmpty()) {
+                services.ui().execute(() -> vm.notice(Notice.warning(String.join("\n", warnings))));
+            }
         } else if (s instanceof CompareSource.Variant v) {
             imgB = ImageVariants.make(imgA, v.kind(), v.amount());
             mirrored = v.kind() == ImageVariants.Kind.MIRRORED;

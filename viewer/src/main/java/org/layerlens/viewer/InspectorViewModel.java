@@ -472,6 +472,9 @@ public final class InspectorViewModel {
                     + "%d megapixels; boxes are in the original's pixels)", r.image().name(), r.image().originalWidth(),
                     r.image().originalHeight(), r.image().width(), r.image().height(), Images.MAX_PIXELS >> 20)));
         }
+        if (newImage && r.frame() < 0 && r.image() != null && !r.image().warnings().isEmpty()) {
+            notices.add(Notice.warning(String.join("\n", r.image().warnings())));
+        }
         image.set(r.image());
         picture.set(r.picture());
         inspection.set(r.inspection());

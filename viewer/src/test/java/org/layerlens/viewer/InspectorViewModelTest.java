@@ -276,6 +276,23 @@ class InspectorViewModelTest {
                 fx.onUi(() -> List.copyOf(vm.recent().files())), "newest first");
     }
 
+    /** A JPEG cut short is shown (what decoded of it) with one warning notice naming it. */
+    @Test
+    void aTruncatedJpegIsShownWithAWarningNotice(@TempDir Path dir) throws Exception {
+        vm = new InspectorViewModel(Fixtures::load, fx.services());
+        openCoffee();
+        Path cut = dir.resolve("trunc.jpg");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(
+                org.layerlens.engine.TestData.repoFile("sample-images/faust_github.jpg")), 100_000));
+        fx.onUi(() -> vm.openImage(cut));
+        fx.await(60, "the truncated JPEG", () -> !vm.runningProperty().get()
+                && vm.imageProperty().get().name().equals("trunc.jpg"));
+        assertEquals(1, fx.onUi(() -> vm.notices().stream().filter(n -> n.level() == Notice.Level.WARNING
+                && n.text().equals("trunc.jpg: the JPEG ends before its end marker (truncated?); only the part that is "
+                + "there was decoded")).count()));
+        assertNull(fx.onUi(() -> vm.errorProperty().get()));
+    }
+
     @Test
     void aBigPhotoIsReadShrunkAndShownSmallerWithBoxesInTheOriginalsPixels(@TempDir Path dir) throws Exception {
         vm = new InspectorViewModel(Fixtures::load, fx.services());

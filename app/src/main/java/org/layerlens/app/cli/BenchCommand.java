@@ -11,7 +11,6 @@ import org.layerlens.app.ModelRef;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.exec.Nd4jRuntime;
-import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 
 /**
@@ -44,7 +43,7 @@ final class BenchCommand implements Command {
         int n = a.getInt("iterations", 50, 1);
         int warm = a.getInt("warmup", 10, 0);
         Model m = c.model(a);
-        LoadedImage img = Images.read(a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImageOrFail());
+        LoadedImage img = c.read(a.get("image") != null ? Paths.get(a.get("image")) : ModelRef.defaultImageOrFail());
         boolean fast = !mode.equals("inspect");
         boolean inspect = !mode.equals("fast");
         float[] x = m.input(img);

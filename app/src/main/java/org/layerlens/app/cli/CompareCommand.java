@@ -28,7 +28,6 @@ import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.image.Heatmaps;
-import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 
 /**
@@ -112,8 +111,8 @@ final class CompareCommand implements Command {
         } else {
             mb = ma;
         }
-        LoadedImage ia = Images.read(Paths.get(a.require("image")));
-        LoadedImage ib = withImage == null ? ia : Images.read(Paths.get(withImage));
+        LoadedImage ia = c.read(Paths.get(a.require("image")));
+        LoadedImage ib = withImage == null ? ia : c.read(Paths.get(withImage));
         Comparison r;
         LayerData diff = null;
         Model modelB = mb;

@@ -80,10 +80,17 @@ public final class Context {
         return out;
     }
 
+    /** Reads an image; what reading found wrong with a file it still read (a truncated JPEG) is a warning line. */
+    public LoadedImage read(Path p) throws IOException {
+        LoadedImage img = Images.read(p);
+        img.warnings().forEach(w -> err.println("layerlens: warning: " + w));
+        return img;
+    }
+
     /** Reads an image, or warns (one line naming the file) and returns null so that a folder goes on. */
     public LoadedImage readOrWarn(Path p, List<String> skipped) {
         try {
-            return Images.read(p);
+            return read(p);
         } catch (IOException | RuntimeException e) {
             err.println("layerlens: warning: " + oneLine(e) + "; skipped");
             skipped.add(p.toString());

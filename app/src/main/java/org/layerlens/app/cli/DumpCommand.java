@@ -13,7 +13,6 @@ import org.layerlens.engine.api.DetectorOutput;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.api.Model;
-import org.layerlens.engine.image.Images;
 import org.layerlens.engine.io.Npy;
 
 /**
@@ -48,7 +47,7 @@ final class DumpCommand implements Command {
         }
         Path dir = Paths.get(a.require("out"));
         Model m = c.model(a);
-        var img = Images.read(Paths.get(a.require("image")));
+        var img = c.read(Paths.get(a.require("image")));
         try (Inspection ins = m.inspect(img, null, null)) {
             for (String l : layers) {
                 if (!Set.of("scores", "boxes", "input").contains(l) && ins.event(l) == null) {

@@ -22,7 +22,6 @@ import org.layerlens.engine.api.PriorQuery;
 import org.layerlens.engine.api.Provenance;
 import org.layerlens.engine.explain.LayerMaps;
 import org.layerlens.engine.image.Heatmaps;
-import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 import org.layerlens.engine.ssd.HeadLayout;
 
@@ -77,7 +76,7 @@ final class ExplainCommand implements Command {
         }
         Model m = c.model(a);
         double iou = a.getFraction("iou", m.defaultIou());
-        LoadedImage img = Images.read(Paths.get(imageArg));
+        LoadedImage img = c.read(Paths.get(imageArg));
         if (query != null) {
             query = inside(query, img, c);
         }

@@ -8,7 +8,6 @@ import org.layerlens.engine.ShapeTrail;
 import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.api.ModuleEvent;
-import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
 import org.layerlens.engine.nn.Module;
 
@@ -33,7 +32,7 @@ final class SummaryCommand implements Command {
     public int run(Args a, Context c) throws Exception {
         Model m = c.model(a);
         int s = m.inputSize();
-        LoadedImage img = a.get("image") != null ? Images.read(Paths.get(a.get("image")))
+        LoadedImage img = a.get("image") != null ? c.read(Paths.get(a.get("image")))
                 : new LoadedImage(null, s, s, new byte[s * s * 3]);
         m.inspect(img, null, null).close(); // warm-up, so the ms column is steady-state
         // columns as wide as the longest path and type (TFLite scope paths run to 60 characters)

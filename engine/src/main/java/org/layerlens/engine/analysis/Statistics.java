@@ -82,6 +82,7 @@ public final class Statistics {
                 progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
                 return null;
             }
+            img.warnings().forEach(warnings);
             try (Inspection ins = m.inspectAll(img, null, stop)) {
                 float[] values = scratch.values(ins.largestOutput());
                 for (Map.Entry<Integer, ValueStats> e : byValue.entrySet()) {

@@ -3,6 +3,8 @@ package org.layerlens.engine.image;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -27,6 +29,7 @@ public final class Images {
             throw new IOException(file + ": no such file");
         }
         int reduce = reduction(file);
+        JpegFile.Header jpeg = JpegFile.isJpeg(file) ? JpegFile.header(file) : null;
         Mat bgr = Imgcodecs.imread(file.toAbsolutePath().toString(), reduce == 1 ? Imgcodecs.IMREAD_COLOR
                 : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4
                 : Imgcodecs.IMREAD_REDUCED_COLOR_8);
@@ -34,7 +37,7 @@ public final class Images {
             if (bgr.empty()) {
                 throw new IOException(file + ": not an image OpenCV can read (jpg, png, bmp, tiff, webp, ...)");
             }
-            int[] orig = originalSize(file, bgr.cols(), bgr.rows(), reduce);
+            int[] orig = originalSize(jpeg, bgr.cols(), bgr.rows(), reduce);
             int origW = orig[0];
             int origH = orig[1];
             long pixels = (long) bgr.cols() * bgr.rows();
@@ -50,7 +53,14 @@ public final class Images {
             Imgproc.cvtColor(bgr, rgb, Imgproc.COLOR_BGR2RGB);
             byte[] px = new byte[(int) (rgb.total() * 3)];
             rgb.get(0, 0, px);
-            LoadedImage img = new LoadedImage(file, rgb.cols(), rgb.rows(), px, origW, origH);
+            List<String> warnings = new ArrayList<>();
+            if (jpeg != null && !JpegFile.hasEnd(file, jpeg)) {
+                // libjpeg says "Premature end of JPEG file" and greys what is missing; other viewers
+                // open such files too, so it is read, and said once
+                warnings.add(file.getFileName() + ": the JPEG ends before its end marker (truncated?); only the part"
+                        + " that is there was decoded");
+            }
+            LoadedImage img = new LoadedImage(file, rgb.cols(), rgb.rows(), px, origW, origH, warnings);
             rgb.release();
             return img;
         } finally {
@@ -60,24 +70,20 @@ public final class Images {
 
     /**
      * The size of the picture in the file, upright, for an image OpenCV decoded at {@code cols x
-     * rows} shrunk by {@code reduce}. A JPEG's size comes from its frame header (SOFn), its axes
+     * rows} shrunk by {@code reduce}; {@code h} is the file's JPEG header, null for
+     * other files. A JPEG's size comes from its frame header (SOFn), its axes
      * swapped where the EXIF orientation turns the picture a quarter (OpenCV applies it while
      * decoding), provided the decoded size is that one divided by {@code reduce} rounded up (as
-     * libjpeg's scaled decoding rounds) or down (OpenCV's resize for other formats); otherwise,
-     * and for other files, the decoded size times {@code reduce} (which is 1 but for JPEGs).
+     * libjpeg's scaled decoding rounds); otherwise, and for other files, the decoded size times
+     * {@code reduce}.
      * Multiplying alone made an 8001 x 6001 JPEG, decoded at half its size, 8002 x 6002.
      */
-    static int[] originalSize(Path file, int cols, int rows, int reduce) {
-        if (reduce > 1 || JpegFile.isJpeg(file)) {
-            JpegFile.Header h = JpegFile.header(file);
-            if (h != null) {
-                int w = h.uprightWidth();
-                int hh = h.uprightHeight();
-                boolean up = cols == (w + reduce - 1) / reduce && rows == (hh + reduce - 1) / reduce;
-                boolean down = cols == w / reduce && rows == hh / reduce;
-                if (up || down) {
-                    return new int[] {w, hh};
-                }
+    static int[] originalSize(JpegFile.Header h, int cols, int rows, int reduce) {
+        if (h != null) {
+            int w = h.uprightWidth();
+            int hh = h.uprightHeight();
+            if (cols == (w + reduce - 1) / reduce && rows == (hh + reduce - 1) / reduce) {
+                return new int[] {w, hh};
             }
         }
         return new int[] {cols * reduce, rows * reduce};
@@ -105,7 +111,7 @@ public final class Images {
             Imgproc.resize(src, small, new org.opencv.core.Size(w, h), 0, 0, Imgproc.INTER_AREA);
             byte[] px = new byte[w * h * 3];
             small.get(0, 0, px);
-            return new LoadedImage(img.source(), w, h, px, img.originalWidth(), img.originalHeight());
+            return new LoadedImage(img.source(), w, h, px, img.originalWidth(), img.originalHeight(), img.warnings());
         } finally {
             src.release();
             small.release();
@@ -132,7 +138,7 @@ public final class Images {
                 System.arraycopy(src, ((y / k) * img.width() + x / k) * 3, px, (y * w + x) * 3, 3);
             }
         }
-        return new LoadedImage(img.source(), w, h, px, img.originalWidth(), img.originalHeight());
+        return new LoadedImage(img.source(), w, h, px, img.originalWidth(), img.originalHeight(), img.warnings());
     }
 
     /**
