@@ -11,10 +11,12 @@ import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Reads images with OpenCV (jpg, png, bmp, tiff, webp, ...) as 8-bit RGB; grayscale and alpha
- * become RGB. Photos larger than {@link #MAX_PIXELS} are shrunk while decoding (OpenCV's reduced
- * decoders, then an area resize), so a 48-megapixel photo never exists at full size in memory
- * more than once, inside OpenCV's decoder.
+ * Reads images with OpenCV (jpg, png, bmp, tiff, webp, ...; not GIF, which OpenCV 4.9 cannot
+ * decode) as 8-bit RGB; grayscale becomes RGB, alpha is dropped (the colour stored under a
+ * transparent pixel is kept, as cv2.imread does). Images larger than {@link #MAX_PIXELS} are
+ * shrunk: a JPEG while decoding (OpenCV's reduced decoders, then an area resize), so that a
+ * 48-megapixel photo never exists at full size in memory; other formats (a large PNG) are decoded
+ * in full, then resized.
  */
 public final class Images {
     /** Largest image kept: 16 megapixels (4096 x 4096). Networks see 300 or 512 pixels. */
