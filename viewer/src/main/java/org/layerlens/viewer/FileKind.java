@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.layerlens.engine.image.Images;
 import org.layerlens.engine.io.ModelFormats;
 
 /**
@@ -16,9 +17,8 @@ import org.layerlens.engine.io.ModelFormats;
 public enum FileKind {
     MODEL, VIDEO, LABELS, IMAGE;
 
-    /** Extensions of video containers (only Motion-JPEG .avi decodes with the bundled OpenCV; the others get its message). */
-    public static final Set<String> VIDEO_EXTENSIONS = Set.of("avi", "mp4", "mkv", "mov", "webm", "m4v", "mjpg",
-            "mjpeg", "mpg", "mpeg", "wmv");
+    /** Extensions of video containers ({@link Images#VIDEO_EXTENSIONS}). */
+    public static final Set<String> VIDEO_EXTENSIONS = Images.VIDEO_EXTENSIONS;
     public static final List<String> IMAGE_PATTERNS = List.of("*.png", "*.jpg", "*.jpeg", "*.bmp", "*.tif", "*.tiff",
             "*.webp", "*.jp2", "*.pbm", "*.pgm", "*.ppm");
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -19,6 +20,10 @@ import org.opencv.imgproc.Imgproc;
  * in full, then resized.
  */
 public final class Images {
+    /** Extensions of video containers (only Motion-JPEG .avi decodes with the bundled OpenCV; the others get its message). */
+    public static final Set<String> VIDEO_EXTENSIONS = Set.of("avi", "mp4", "mkv", "mov", "webm",
+            "m4v", "mjpg", "mjpeg", "mpg", "mpeg", "wmv");
+
     /** Largest image kept: 16 megapixels (4096 x 4096). Networks see 300 or 512 pixels. */
     public static final long MAX_PIXELS = 16L << 20;
 
@@ -37,6 +42,10 @@ public final class Images {
                 : Imgcodecs.IMREAD_REDUCED_COLOR_8);
         try {
             if (bgr.empty()) {
+                if (VIDEO_EXTENSIONS.contains(ImageFolder.extension(file))) {
+                    throw new IOException(file + ": a video; commands read images (the window plays videos: "
+                            + "layerlens --video " + file.getFileName() + ")");
+                }
                 throw new IOException(file + ": not an image OpenCV can read (jpg, png, bmp, tiff, webp, ...)");
             }
             int[] orig = originalSize(jpeg, bgr.cols(), bgr.rows(), reduce);
