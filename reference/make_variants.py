@@ -11,6 +11,9 @@
 
   /usr/bin/python3 reference/make_variants.py OUTDIR
 
+OUTDIR/refused/ holds checkpoints that must be refused with a message that says why (not in the
+manifest; CheckpointRefusalTest): see refusals().
+
 OUTDIR/manifest.json lists every file with its architecture, class count and reference tag;
 OUTDIR/<tag>/ holds scores.npy, boxes.npy and every module's output (.npy) for coffee.png.
 """
@@ -38,6 +41,21 @@ def export(model, path):
     """ONNX as pytorch-ssd's convert_to_onnx does: eval mode (batch norm folded), input_0 -> scores, boxes."""
     torch.onnx.export(model.eval(), torch.zeros(1, 3, 300, 300), str(path), input_names=["input_0"],
                       output_names=["scores", "boxes"], opset_version=11)
+
+
+def refusals(out):
+    """Checkpoints a user may hand over that LayerLens must refuse, saying why (torch.save, zip
+    format, random weights; too large to commit):
+    - mb1-missing-key.pth: mb1-ssd's state_dict (21 classes, with its num_batches_tracked) less
+      base_net.5.3.weight: PyTorch's load_state_dict names the missing key.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    m = ssdnet.build("mb1-ssd", 21).eval()
+    make_references.randomise(m, 2004)
+    sd = m.state_dict()
+    assert "base_net.0.1.num_batches_tracked" in sd
+    del sd["base_net.5.3.weight"]
+    torch.save(sd, out / "mb1-missing-key.pth")
 
 
 def main():
@@ -94,6 +112,7 @@ def main():
     assert identities > 0, f"{name}: the exporter wrote no Identity nodes"
     print(f"{name}: {identities} Identity nodes")
     manifest.append({"file": name, "arch": "mb1-ssd-lite", "classes": 21, "ref": "mb1-ssd-lite-21-plain-bn"})
+    refusals(out / "refused")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
     print(f"wrote {len(manifest)} checkpoints to {out}")
 

@@ -43,17 +43,8 @@ public final class StateDictLoader {
                 unexpected.add(k);
             }
         }
-        List<String> errors = new ArrayList<>();
-        if (!missing.isEmpty()) {
-            errors.add("Missing key(s) in state_dict: " + quoted(missing) + ". ");
-        }
-        if (!unexpected.isEmpty()) {
-            errors.add("Unexpected key(s) in state_dict: " + quoted(unexpected) + ". ");
-        }
-        errors.addAll(mismatch);
-        if (!errors.isEmpty()) {
-            throw new CheckpointException(sd.source(), "Error(s) in loading state_dict for " + rootName + ":\n\t"
-                    + String.join("\n\t", errors));
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatch.isEmpty()) {
+            throw new CheckpointException(sd.source(), errors(rootName, missing, unexpected, mismatch));
         }
         model.forEachParam((key, slot) -> {
             TensorData t = sd.get(key);
@@ -70,6 +61,20 @@ public final class StateDictLoader {
                 slot.set(t);
             }
         });
+    }
+
+    /** PyTorch's load_state_dict message for these problems (each list may be empty). */
+    public static String errors(String rootName, List<String> missing, List<String> unexpected,
+                                List<String> mismatch) {
+        List<String> errors = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            errors.add("Missing key(s) in state_dict: " + quoted(missing) + ". ");
+        }
+        if (!unexpected.isEmpty()) {
+            errors.add("Unexpected key(s) in state_dict: " + quoted(unexpected) + ". ");
+        }
+        errors.addAll(mismatch);
+        return "Error(s) in loading state_dict for " + rootName + ":\n\t" + String.join("\n\t", errors);
     }
 
     private static String quoted(List<String> keys) {
