@@ -47,7 +47,8 @@ def refusals(out):
     """Checkpoints a user may hand over that LayerLens must refuse, saying why (torch.save, zip
     format, random weights; too large to commit):
     - mb1-missing-key.pth: mb1-ssd's state_dict (21 classes, with its num_batches_tracked) less
-      base_net.5.3.weight: PyTorch's load_state_dict names the missing key.
+      base_net.5.3.weight: PyTorch's load_state_dict names the missing key;
+    - mb1-background-only.pth: mb1-ssd built for one class, BACKGROUND alone (heads of 6 channels).
     """
     out.mkdir(parents=True, exist_ok=True)
     m = ssdnet.build("mb1-ssd", 21).eval()
@@ -56,6 +57,10 @@ def refusals(out):
     assert "base_net.0.1.num_batches_tracked" in sd
     del sd["base_net.5.3.weight"]
     torch.save(sd, out / "mb1-missing-key.pth")
+    m = ssdnet.build("mb1-ssd", 1).eval()
+    make_references.randomise(m, 2005)
+    assert m.state_dict()["classification_headers.0.weight"].shape[0] == 6
+    torch.save(m.state_dict(), out / "mb1-background-only.pth")
 
 
 def main():

@@ -60,4 +60,29 @@ class CheckpointRefusalTest {
         assertEquals(f + ": Error(s) in loading state_dict for SSD:\n"
                 + "\tMissing key(s) in state_dict: \"base_net.5.3.weight\". ", refusal(f));
     }
+
+    @Test
+    void aCheckpointWithOnlyTheBackgroundClassIsSaidToHaveNoObjectClass() {
+        Path f = refused("mb1-background-only.pth");
+        assertEquals(f + ": classification_headers.0.weight has 6 output channels, one per anchor of mb1-ssd's first "
+                + "head (6): a single class, BACKGROUND alone; a detector needs at least one object class besides "
+                + "BACKGROUND", refusal(f));
+    }
+
+    @Test
+    void withoutTheVariantsAHeadOfOneClassIsSaidToBeBackgroundOnly() throws IOException {
+        StateDict good = Checkpoints.read(TestData.reference("mb2-ssd-lite-random-4.pth"));
+        LinkedHashMap<String, TensorData> t = new LinkedHashMap<>(good.tensors());
+        TensorData w = t.get("classification_headers.0.3.weight");
+        long[] s = w.shape().clone();
+        assertEquals(24, s[0]);
+        s[0] = 6;
+        t.put("classification_headers.0.3.weight", new TensorData(s, java.util.Arrays.copyOf(w.data(),
+                (int) (w.numel() / 4)), "float32"));
+        StateDict sd = new StateDict(Paths.get("one.pth"), t);
+        assertEquals("one.pth: classification_headers.0.3.weight has 6 output channels, one per anchor of "
+                + "mb2-ssd-lite's first head (6): a single class, BACKGROUND alone; a detector needs at least one "
+                + "object class besides BACKGROUND",
+                assertThrows(CheckpointException.class, () -> Architectures.recognise(sd)).getMessage());
+    }
 }

@@ -105,9 +105,18 @@ public final class Architectures {
         }
         long c = cls.shape()[0];
         int a = best.classAnchors();
-        if (c % a != 0 || c < 2L * a) {
-            throw new CheckpointException(file, best.classKey() + " has " + c + " output channels; " + best.name()
-                    + "'s first head has " + a + " per class");
+        if (c % a != 0) {
+            throw new CheckpointException(file, best.classKey() + " has " + c + " output channels, not a multiple of "
+                    + best.name() + "'s " + a + " anchors per cell in its first head");
+        }
+        if (c == a) {
+            throw new CheckpointException(file, best.classKey() + " has " + c + " output channels, one per anchor of "
+                    + best.name() + "'s first head (" + a + "): a single class, BACKGROUND alone; a detector needs "
+                    + "at least one object class besides BACKGROUND");
+        }
+        if (c == 0) {
+            throw new CheckpointException(file, best.classKey() + " has 0 output channels: no classes at all, not "
+                    + "even BACKGROUND");
         }
         return new Recognised(best, (int) (c / a));
     }
