@@ -38,6 +38,21 @@ def small(out):
                       opset_version=11)
 
 
+class SSD(torch.nn.Module):
+    """Stands for a user's model class in their training script (pickled as '__main__.SSD')."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 2, 1)
+
+
+def whole_model(out):
+    """torch.save(model): a whole pickled module (its class '__main__.SSD'), not a state_dict.
+    Refused like any other class, with a hint to save model.state_dict()."""
+    torch.manual_seed(5)
+    torch.save(SSD(), out / "whole-model.pth")
+
+
 def main():
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -50,6 +65,7 @@ def main():
     legacy["evil"] = Payload("/tmp/layerlens-pwned-legacy")
     torch.save(legacy, out / "reduce-payload-legacy.pth", _use_new_zipfile_serialization=False)
     small(out)
+    whole_model(out)
 
 
 if __name__ == "__main__":

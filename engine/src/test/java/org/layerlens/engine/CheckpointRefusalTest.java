@@ -1,6 +1,7 @@
 package org.layerlens.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,8 +22,8 @@ import org.layerlens.engine.io.StateDict;
 import org.layerlens.engine.io.TensorData;
 
 /**
- * Checkpoints that must be refused with a message that says why, written by real torch.save:
- * mb1-ssd state_dicts too large to commit (reference/make_variants.py, refusals(): .ci/run sets
+ * Checkpoints that must be refused with a message that says why, written by real torch.save: a
+ * whole pickled model (committed, reference/make_hostile.py) and mb1-ssd state_dicts too large to commit (reference/make_variants.py, refusals(): .ci/run sets
  * LAYERLENS_VARIANTS_DIR; elsewhere those tests are skipped).
  */
 class CheckpointRefusalTest {
@@ -84,5 +85,18 @@ class CheckpointRefusalTest {
                 + "mb2-ssd-lite's first head (6): a single class, BACKGROUND alone; a detector needs at least one "
                 + "object class besides BACKGROUND",
                 assertThrows(CheckpointException.class, () -> Architectures.recognise(sd)).getMessage());
+    }
+
+    @Test
+    void aWholePickledModelIsRefusedWithAHintToSaveItsStateDict() {
+        Path f = TestData.resource("hostile/whole-model.pth");
+        assertEquals(f + ": refuses global '__main__.SSD': a state_dict may only name OrderedDict, "
+                + "torch._utils._rebuild_tensor_v2 and storage types; the file holds a whole pickled model "
+                + "(torch.save(model): a class, not only tensors), which cannot be read without running its code: "
+                + "save model.state_dict() instead (pytorch-ssd's net.save does) (whole-model/data.pkl, offset 2)",
+                refusal(f));
+        // an attacker's payload gets no such hint
+        Path evil = TestData.resource("hostile/reduce-payload.pth");
+        assertFalse(refusal(evil).contains("whole pickled model"), refusal(evil));
     }
 }

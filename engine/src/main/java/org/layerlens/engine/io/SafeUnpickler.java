@@ -56,6 +56,7 @@ public final class SafeUnpickler {
     private final Path file;
     private final String part;
     private final byte[] b;
+    private final int start;
     private int pos;
     private final ArrayList<Object> stack = new ArrayList<>();
     private final ArrayList<Integer> marks = new ArrayList<>();
@@ -70,6 +71,7 @@ public final class SafeUnpickler {
         this.file = file;
         this.part = part;
         this.b = bytes;
+        this.start = start;
         this.pos = start;
     }
 
@@ -197,7 +199,31 @@ public final class SafeUnpickler {
             return new Global(module, name);
         }
         throw fail(at, "refuses global '" + full + "': a state_dict may only name OrderedDict, "
-                + "torch._utils._rebuild_tensor_v2 and storage types");
+                + "torch._utils._rebuild_tensor_v2 and storage types" + (wholeModule() ? "; the file holds a whole "
+                + "pickled model (torch.save(model): a class, not only tensors), which cannot be read without running "
+                + "its code: save model.state_dict() instead (pytorch-ssd's net.save does)" : ""));
+    }
+
+    /**
+     * Whether the pickle looks like torch.save(model): an nn.Module's __dict__ names _parameters and
+     * _modules. Only the bytes are searched; nothing is built.
+     */
+    private boolean wholeModule() {
+        return contains("_parameters") && contains("_modules");
+    }
+
+    private boolean contains(String ascii) {
+        byte[] n = ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = start; i <= b.length - n.length; i++) {
+            for (int j = 0; j < n.length; j++) {
+                if (b[i + j] != n[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private Object persistent(Object pid, int at) throws CheckpointException {
