@@ -38,10 +38,16 @@ public record PriorQuery(Box box, Box networkBox, double matchThreshold, List<Pr
         double h = net.height();
         double t = model.matchThreshold();
         double bound = 0;
-        double minSide = Double.POSITIVE_INFINITY;
-        double maxSide = 0;
-        double minAspect = Double.POSITIVE_INFINITY;
-        double maxAspect = 0;
+        double side = Math.sqrt(w * h);
+        double aspect = w / h;
+        // what size alone and shape alone allow, centred (both exact bounds, whatever the other):
+        // same-shape boxes of areas A <= P reach A / P; same-area boxes of w:h ratios a <= r reach
+        // q / (2 - q) with q = sqrt(a / r), at the best size for that shape
+        double sizeBound = 0;
+        double shapeOnly = 0;
+        double nearestAspect = Double.NaN;
+        java.util.TreeSet<Double> sides = new java.util.TreeSet<>();
+        java.util.TreeMap<Double, Integer> aspects = new java.util.TreeMap<>();
         for (int i = 0; i < priors.length / 4; i++) {
             double pw = (priors[4 * i + 2] - priors[4 * i]) / factors[0] * s;
             double ph = (priors[4 * i + 3] - priors[4 * i + 1]) / factors[1] * s;
@@ -50,13 +56,19 @@ public record PriorQuery(Box box, Box networkBox, double matchThreshold, List<Pr
             }
             double inter = Math.min(w, pw) * Math.min(h, ph);
             bound = Math.max(bound, inter / (w * h + pw * ph - inter));
-            minSide = Math.min(minSide, Math.sqrt(pw * ph));
-            maxSide = Math.max(maxSide, Math.sqrt(pw * ph));
-            minAspect = Math.min(minAspect, pw / ph);
-            maxAspect = Math.max(maxAspect, pw / ph);
+            double ps = Math.sqrt(pw * ph);
+            double r = Math.min(side, ps) / Math.max(side, ps);
+            sizeBound = Math.max(sizeBound, r * r);
+            double pa = pw / ph;
+            double q = Math.sqrt(Math.min(aspect, pa) / Math.max(aspect, pa));
+            if (q / (2 - q) > shapeOnly) {
+                shapeOnly = q / (2 - q);
+                nearestAspect = pa;
+            }
+            sides.add(Math.rint(ps * 10) / 10);
+            aspects.merge(pa, 1, Integer::sum);
         }
         String verdict;
-        double side = Math.sqrt(w * h);
         String size = String.format(Locale.ROOT, "%.0fx%.0f px in the %dx%d network input", w, h, s, s);
         if (best.isEmpty()) {
             verdict = "the model has no priors";
@@ -67,15 +79,28 @@ public record PriorQuery(Box box, Box networkBox, double matchThreshold, List<Pr
                     m.col(), m.anchor(), m.iou(), t);
         } else if (bound < t) {
             String why;
-            if (side < minSide) {
-                why = String.format(Locale.ROOT, "%s is smaller than the smallest prior (%.0f px a side)", size,
-                        minSide);
-            } else if (side > maxSide) {
-                why = String.format(Locale.ROOT, "%s is larger than the largest prior (%.0f px a side)", size,
-                        maxSide);
+            if (shapeOnly < t) {
+                // the shape rules it out whatever the size: say so before any size comparison, which
+                // (sqrt(w * h)) would call a long thin box small
+                why = String.format(Locale.ROOT, "%s has a shape (w:h %s) far from every prior's (w:h %s): a prior "
+                        + "of the nearest shape (w:h %s) reaches at most IoU %.2f at any size", size, ratio(aspect),
+                        ratios(aspects), ratio(nearestAspect), shapeOnly);
+            } else if (sizeBound < t) {
+                double below = sides.floor(side) == null ? Double.NaN : sides.floor(side);
+                double above = sides.ceiling(side) == null ? Double.NaN : sides.ceiling(side);
+                if (Double.isNaN(below)) {
+                    why = String.format(Locale.ROOT, "%s (%.0f px a side by area) is smaller than the smallest prior"
+                            + " (%.0f px a side)", size, side, sides.first());
+                } else if (Double.isNaN(above)) {
+                    why = String.format(Locale.ROOT, "%s (%.0f px a side by area) is larger than the largest prior"
+                            + " (%.0f px a side)", size, side, sides.last());
+                } else {
+                    why = String.format(Locale.ROOT, "%s (%.0f px a side by area) falls between the prior sizes %.0f"
+                            + " and %.0f px a side", size, side, below, above);
+                }
             } else {
-                why = String.format(Locale.ROOT, "%s has a shape (w:h %.2f) no prior has (w:h %.2f to %.2f)", size,
-                        w / h, minAspect, maxAspect);
+                why = String.format(Locale.ROOT, "%s (%.0f px a side by area, w:h %s): some prior comes near its size"
+                        + " and some near its shape, but none near both", size, side, ratio(aspect));
             }
             verdict = String.format(Locale.ROOT, "no prior of this model fits: %s; even centred on it a prior "
                     + "reaches IoU %.2f < %.2f", why, bound, t);
@@ -87,5 +112,42 @@ public record PriorQuery(Box box, Box networkBox, double matchThreshold, List<Pr
                     + "%.0f px apart in the network input", bound, m.iou(), t, m.head(), (double) s / head.cols());
         }
         return new PriorQuery(box, net, t, List.copyOf(best), bound, verdict);
+    }
+
+    /** A w:h ratio as "3:1", "1:37.6" or "1.50" style: whole or one-decimal "a:b" with the smaller side 1. */
+    static String ratio(double a) {
+        if (Math.abs(a - 1) < 1e-9) {
+            return "1:1";
+        }
+        double r = a >= 1 ? a : 1 / a;
+        String n = Math.abs(r - Math.rint(r)) < 0.05 ? String.format(Locale.ROOT, "%.0f", r)
+                : String.format(Locale.ROOT, "%.1f", r);
+        return a >= 1 ? n + ":1" : "1:" + n;
+    }
+
+    /**
+     * The priors' ratios as written, smallest first: those that at least 2% of the priors have (the
+     * design's; pytorch-ssd clamps border priors to the image, which gives a few others, named as
+     * such), or the range where there are many (learned priors).
+     */
+    private static String ratios(java.util.SortedMap<Double, Integer> aspects) {
+        int total = 0;
+        for (int n : aspects.values()) {
+            total += n;
+        }
+        java.util.LinkedHashMap<String, Integer> names = new java.util.LinkedHashMap<>();
+        for (var e : aspects.entrySet()) {
+            names.merge(ratio(e.getKey()), e.getValue(), Integer::sum);
+        }
+        java.util.List<String> common = new java.util.ArrayList<>();
+        for (var e : names.entrySet()) {
+            if (e.getValue() >= 0.02 * total) {
+                common.add(e.getKey());
+            }
+        }
+        if (common.isEmpty() || common.size() > 8) {
+            return ratio(aspects.firstKey()) + " to " + ratio(aspects.lastKey());
+        }
+        return String.join(", ", common) + (common.size() < names.size() ? "; clipped border priors aside" : "");
     }
 }

@@ -218,7 +218,10 @@ class ProvenanceTest {
         PriorQuery thin = out.query(new Box(50, 140, 250, 160), 5);
         double inter = 103.923 * 20;
         assertEquals(inter / (4000 + 3600 - inter), thin.shapeBound(), 1e-4);
-        assertTrue(thin.verdict().contains("has a shape (w:h 10.00) no prior has (w:h 0.33 to 3.00)"), thin.verdict());
+        assertTrue(thin.verdict().contains("has a shape (w:h 10:1) far from every prior's (w:h 1:3, 1:2, 1:1, 2:1, "
+                + "3:1; clipped border priors aside): a prior of the nearest shape (w:h 3:1) reaches at most IoU 0.38 "
+                + "at any size"), thin.verdict());
+        assertFalse(thin.verdict().contains("smaller") || thin.verdict().contains("larger"), thin.verdict());
         // head 0's cell (9,9) is centred at (9.5 * 16, 9.5 * 16) = (152, 152): its small prior is exactly this box
         PriorQuery onGrid = out.query(new Box(122, 122, 182, 182), 5);
         assertTrue(onGrid.matched(), onGrid.verdict());
@@ -255,5 +258,34 @@ class ProvenanceTest {
         System.out.printf("3000 random boxes: %d matched, %d fit no prior shape, %d fit a shape off its grid%n",
                 kinds[0], kinds[1], kinds[2]);
         assertTrue(kinds[0] > 0 && kinds[1] > 0, java.util.Arrays.toString(kinds));
+    }
+
+    @Test
+    void aThinBoxIsToldItsShapeNotItsSize() throws IOException {
+        Model m = Model.open(TestData.reference("mb2-ssd-lite-random-4.pth"), null);
+        // the walkthrough's strip: 5000x40 stretched to 300x300, box 10,5,100,30 -> 5.4 x 187.5 px
+        LoadedImage img = new LoadedImage(null, 5000, 40, new byte[0]);
+        DetectorOutput out = m.detectInput(new float[300 * 300 * 3], img);
+        PriorQuery q = out.query(new Box(10, 5, 100, 30), 5);
+        assertFalse(q.matched());
+        // sqrt(5.4 * 187.5) = 32 px is under the smallest prior's 60, but no size helps a 1:35 box:
+        // the nearest prior shape (1:3), at the best size, reaches q / (2 - q) with q = sqrt(3 * 5.4 / 187.5)
+        double qq = Math.sqrt(3 * 5.4 / 187.5);
+        String v = q.verdict();
+        assertTrue(v.startsWith("no prior of this model fits: 5x188 px in the 300x300 network input has a shape "
+                + "(w:h 1:34.7) far from every prior's (w:h 1:3, 1:2, 1:1, 2:1, 3:1; clipped border priors aside): "
+                + "a prior of the nearest shape "
+                + "(w:h 1:3) reaches at most IoU " + String.format(java.util.Locale.ROOT, "%.2f", qq / (2 - qq))), v);
+        assertFalse(v.contains("smaller") || v.contains("larger"), v);
+        // a box of a prior's shape that is genuinely too small is told its size, not its shape
+        PriorQuery small = out.query(new Box(10, 10, 10 + 30 * 5000 / 300.0, 10 + 15 * 40 / 300.0), 5);
+        assertTrue(small.verdict().contains("30x15 px in the 300x300 network input (21 px a side by area) is "
+                + "smaller than the smallest prior (60 px a side)"), small.verdict());
+        assertFalse(small.verdict().contains("shape ("), small.verdict());
+        // and a 12x6 box (2:1, a prior's shape) in a square image: its size alone
+        LoadedImage sq = new LoadedImage(null, 300, 300, new byte[0]);
+        DetectorOutput o2 = m.detectInput(new float[300 * 300 * 3], sq);
+        PriorQuery tiny = o2.query(new Box(100, 100, 112, 106), 5);
+        assertTrue(tiny.verdict().contains("is smaller than the smallest prior (60 px a side)"), tiny.verdict());
     }
 }
