@@ -118,7 +118,7 @@ class ExplainCliTest {
             assertTrue(iou <= last && iou >= 0 && iou <= 1, "best first");
             last = iou;
             assertEquals(labels, new ArrayList<>(b.getAsJsonObject("classScores").keySet()));
-            box(b.get("box"), 600, 400, true);
+            box(b.get("box"), 600, 400, false); // decoded, unclipped like the prior
         }
         assertTrue(r.out().contains("query [100.0, 80.0, 260.0, 200.0]"), r.out());
 
@@ -197,6 +197,42 @@ class ExplainCliTest {
             }
         }
         return c.size();
+    }
+
+    /**
+     * A best prior's decoded box is printed and written unclipped, as the window shows it, with a
+     * note where it reaches outside the image (the walkthrough's 5000x40 strip: the CLI printed it
+     * clipped to x1 = 0, the window at x1 = -144.7).
+     */
+    @Test
+    void aBestPriorsDecodedBoxIsUnclippedInTextAndJsonAlike(@TempDir Path dir) throws Exception {
+        Path strip = dir.resolve("strip.png");
+        BufferedImage white = new BufferedImage(5000, 40, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = white.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, 5000, 40);
+        g.dispose();
+        ImageIO.write(white, "png", strip.toFile());
+        Path json = dir.resolve("q.json");
+        Result r = run("explain", "--model", MODEL, "--image", strip.toString(), "--box", "10,5,100,30", "--json",
+                json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonArray best = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("query")
+                .getAsJsonArray("bestPriors");
+        List<String> lines = r.out().lines().filter(l -> l.startsWith("   prior ")).toList();
+        assertEquals(best.size(), lines.size(), r.out());
+        int outside = 0;
+        for (int k = 0; k < best.size(); k++) {
+            JsonArray b = best.get(k).getAsJsonObject().getAsJsonArray("box");
+            String printed = String.format(java.util.Locale.ROOT, "[%.1f, %.1f, %.1f, %.1f]", number(b.get(0)),
+                    number(b.get(1)), number(b.get(2)), number(b.get(3)));
+            boolean out = number(b.get(0)) < 0 || number(b.get(1)) < 0 || number(b.get(2)) > 5000
+                    || number(b.get(3)) > 40;
+            String tail = "decodes to " + printed + (out ? " (unclipped: reaches outside the 5000x40 image)" : "");
+            assertTrue(lines.get(k).endsWith(tail), lines.get(k) + " vs " + tail);
+            outside += out ? 1 : 0;
+        }
+        assertTrue(outside > 0, "the strip's best priors reach beyond its left edge: " + r.out());
     }
 
     /** A box over the image's edge is clipped to it, as the window clips a box drawn there. */

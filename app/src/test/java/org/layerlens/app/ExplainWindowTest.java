@@ -303,6 +303,10 @@ class ExplainWindowTest {
             assertEquals(want.best().get(k).priorIndex(), listed.get(k).priorIndex());
             assertEquals(out.prior(listed.get(k).priorIndex()).iou(box), listed.get(k).iou(), 1e-12);
         }
+        // the selected prior's decoded box as the CLI prints it: unclipped, noted where outside the image
+        assertTrue(view.explain().explainPane().bestScoresTitle().getText().contains("decodes to "
+                + listed.get(0).decodedText(out.imageWidth(), out.imageHeight()) + ";"),
+                view.explain().explainPane().bestScoresTitle().getText());
         String verdict = view.explain().explainPane().verdictLabel().getText();
         assertTrue(verdict.endsWith(want.verdict()), verdict);
         assertTrue(verdict.startsWith(want.matched() ? "✔" : "✘"), verdict);

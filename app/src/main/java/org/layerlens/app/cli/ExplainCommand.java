@@ -165,7 +165,7 @@ final class ExplainCommand implements Command {
                 c.out.printf(Locale.ROOT, "   prior %d, head %d (%dx%d) cell %d,%d anchor %d %s IoU %.3f; scores %s;"
                         + " decodes to %s%n", pm.priorIndex(), pm.head(), h.rows(), h.cols(), pm.row(), pm.col(),
                         pm.anchor(), pm.prior(), pm.iou(), scores(m, pm.classScores()),
-                        pm.decoded().clip(out.imageWidth(), out.imageHeight()));
+                        pm.decodedText(out.imageWidth(), out.imageHeight()));
             }
         }
     }

@@ -12,8 +12,9 @@ import org.layerlens.engine.image.LoadedImage;
  * featureMap, cell, anchor, priorIndex, prior, offsets, classScores, receptiveField,
  * suppressed: [{score, box, iou}]}], query: {box, matchThreshold, bestPriors: [{priorIndex, head,
  * cell, anchor, prior, iou, classScores, box}]}}}. Boxes are {@code [x1, y1, x2, y2]} in pixels of
- * the original image: detection, suppressed and decoded boxes clipped to it as {@code detect}
- * gives them, priors as the model defines them (unclipped), receptive fields clipped; indices
+ * the original image: detection and suppressed boxes clipped to it as {@code detect} gives them,
+ * priors as the model defines them and best priors' decoded boxes unclipped (as the CLI and the
+ * window show them, to compare with the prior), receptive fields clipped; indices
  * are 0-based; IoUs are the ones NMS and matching computed (on unclipped boxes).
  */
 public final class ExplainJson {
@@ -73,7 +74,8 @@ public final class ExplainJson {
                 j.add("prior", DetectionsJson.box(m.prior()));
                 j.addProperty("iou", m.iou());
                 j.add("classScores", scores(labels, m.classScores()));
-                j.add("box", DetectionsJson.box(m.decoded().clip(out.imageWidth(), out.imageHeight())));
+                // unclipped, as the CLI and the window show it: compared with the prior, also unclipped
+                j.add("box", DetectionsJson.box(m.decoded()));
                 best.add(j);
             }
             q.add("bestPriors", best);

@@ -297,8 +297,12 @@ public final class ExplainPane extends ScrollPane {
             bestScores.show(List.of(), new float[0], -1);
             return;
         }
-        bestScoresTitle.setText(String.format(Locale.ROOT, "Prior %d (IoU %.2f) decodes to [%s]; its class scores:",
-                m.priorIndex(), m.iou(), box(m.decoded())));
+        QueryViewModel.Answer a = explain.query().answerProperty().get();
+        // unclipped, with a note where it reaches outside the image: the CLI's and its JSON's text
+        String decoded = a == null ? m.decoded().toString()
+                : m.decodedText(a.source().output().imageWidth(), a.source().output().imageHeight());
+        bestScoresTitle.setText(String.format(Locale.ROOT, "Prior %d (IoU %.2f) decodes to %s; its class scores:",
+                m.priorIndex(), m.iou(), decoded));
         bestScoresTitle.setFont(Font.font(null, FontWeight.BOLD, 12));
         bestScoresTitle.setWrapText(true);
         Model mod = vm.modelProperty().get();
@@ -327,6 +331,11 @@ public final class ExplainPane extends ScrollPane {
 
     public TableView<PriorMatch> bestPriorsTable() {
         return best;
+    }
+
+    /** The selected best prior's line: its index, IoU and decoded box (tests). */
+    public Label bestScoresTitle() {
+        return bestScoresTitle;
     }
 
     public Label verdictLabel() {
