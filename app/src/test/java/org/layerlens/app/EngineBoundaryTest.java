@@ -43,7 +43,7 @@ class EngineBoundaryTest {
         List<String> offenders = new ArrayList<>();
         int checked = 0;
         for (String name : List.of("Model", "Inspection", "DetectorOutput", "LayerData", "Detection", "Provenance",
-                "Box", "PriorMatch", "PriorQuery", "ModuleEvent", "ModuleObserver", "DetectionsJson", "ExplainJson",
+                "Box", "PriorMatch", "PriorQuery", "ClassScores", "ModuleEvent", "ModuleObserver", "DetectionsJson", "ExplainJson",
                 "EngineThreads")) {
             Class<?> c = Class.forName("org.layerlens.engine.api." + name);
             for (Method m : c.getMethods()) {

@@ -44,9 +44,10 @@ class ExplainCliTest {
     private static final String COFFEE = Repo.sample("coffee.png").toString();
 
     private static final Set<String> DETECTION_KEYS = Set.of("label", "classId", "score", "box", "head", "featureMap",
-            "cell", "anchor", "priorIndex", "prior", "offsets", "classScores", "receptiveField", "suppressed");
+            "cell", "anchor", "priorIndex", "prior", "offsets", "classScores", "background", "receptiveField",
+            "suppressed");
     private static final Set<String> PRIOR_KEYS = Set.of("priorIndex", "head", "cell", "anchor", "prior", "iou",
-            "classScores", "box");
+            "classScores", "background", "box");
 
     @Test
     void theJsonHasExactlyTheDocumentedShape(@TempDir Path dir) throws Exception {
@@ -61,7 +62,7 @@ class ExplainCliTest {
         assertEquals(400, integer(o.get("height")));
         JsonArray dets = o.getAsJsonArray("detections");
         assertTrue(dets.size() > 0);
-        List<String> labels = List.of("0", "1", "2", "3");
+        List<String> labels = List.of("1", "2", "3"); // object classes: class 0, the background, apart
         for (JsonElement e : dets) {
             JsonObject d = e.getAsJsonObject();
             assertEquals(DETECTION_KEYS, d.keySet());
@@ -84,11 +85,11 @@ class ExplainCliTest {
             d.getAsJsonArray("offsets").forEach(ExplainCliTest::number);
             JsonObject cs = d.getAsJsonObject("classScores");
             assertEquals(labels, new ArrayList<>(cs.keySet()));
-            double sum = 0;
+            double sum = number(d.get("background"));
             for (String k : cs.keySet()) {
                 sum += number(cs.get(k));
             }
-            assertEquals(1.0, sum, 1e-5, "softmax over the classes");
+            assertEquals(1.0, sum, 1e-5, "softmax over the classes and the background");
             assertEquals(score, number(cs.get(string(d.get("label")))), 1e-7);
             box(d.get("receptiveField"), 600, 400, true);
             for (JsonElement s : d.getAsJsonArray("suppressed")) {
@@ -118,6 +119,7 @@ class ExplainCliTest {
             assertTrue(iou <= last && iou >= 0 && iou <= 1, "best first");
             last = iou;
             assertEquals(labels, new ArrayList<>(b.getAsJsonObject("classScores").keySet()));
+            number(b.get("background"));
             box(b.get("box"), 600, 400, false); // decoded, unclipped like the prior
         }
         assertTrue(r.out().contains("query [100.0, 80.0, 260.0, 200.0]"), r.out());
@@ -197,6 +199,44 @@ class ExplainCliTest {
             }
         }
         return c.size();
+    }
+
+    /**
+     * objects-v2's background column is named "???" in its label map: the CLI printed "class scores:
+     * ??? 0.593, Bicycle 0.026, ..." as if it were a class. The object classes are listed, the
+     * background apart and named so, in the text and the JSON alike; the default model's BACKGROUND
+     * the same way.
+     */
+    @Test
+    void theBackgroundIsNotListedAsAClass(@TempDir Path dir) throws Exception {
+        for (String[] c : new String[][] {{"objects-v2", "faust_github.jpg"}, {"default", "shapes-01.png"}}) {
+            Path json = dir.resolve(c[0] + ".json");
+            Result r = run("explain", "--model", c[0], "--image", Repo.sample(c[1]).toString(), "--json",
+                    json.toString());
+            assertEquals(0, r.code(), r.err());
+            assertFalse(r.out().contains("???") || r.out().contains("BACKGROUND"), r.out());
+            JsonArray dets = JsonParser.parseString(Files.readString(json)).getAsJsonObject()
+                    .getAsJsonArray("detections");
+            assertTrue(dets.size() > 0, c[0]);
+            List<String> lines = r.out().lines().filter(l -> l.startsWith("   class scores: ")).toList();
+            assertEquals(dets.size(), lines.size(), r.out());
+            for (int i = 0; i < dets.size(); i++) {
+                JsonObject d = dets.get(i).getAsJsonObject();
+                JsonObject cs = d.getAsJsonObject("classScores");
+                assertFalse(cs.has("???") || cs.has("BACKGROUND"), cs.toString());
+                assertTrue(cs.has(string(d.get("label"))), cs.toString());
+                StringBuilder want = new StringBuilder("   class scores: ");
+                boolean first = true;
+                for (String k : cs.keySet()) {
+                    want.append(first ? "" : ", ").append(k)
+                            .append(String.format(java.util.Locale.ROOT, " %.3f", number(cs.get(k))));
+                    first = false;
+                }
+                want.append(String.format(java.util.Locale.ROOT, "; background %.3f (not a class that can be "
+                        + "detected)", number(d.get("background"))));
+                assertEquals(want.toString(), lines.get(i));
+            }
+        }
     }
 
     /**

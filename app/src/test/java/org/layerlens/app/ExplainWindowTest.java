@@ -196,7 +196,15 @@ class ExplainWindowTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(rb[i], rf.get(i), 0.051, "field " + text("provField"));
         }
-        assertArrayEquals(p.classScores(), view.explain().explainPane().scores().scores());
+        // the object classes in the model's order, then the background apart (named so, whatever the labels say)
+        float[] cs = p.classScores();
+        float[] bars = new float[cs.length];
+        System.arraycopy(cs, 1, bars, 0, cs.length - 1);
+        bars[cs.length - 1] = cs[0];
+        assertArrayEquals(bars, view.explain().explainPane().scores().scores());
+        List<String> names = view.explain().explainPane().scores().labels();
+        assertEquals(m.labels().subList(1, m.labels().size()), names.subList(0, names.size() - 1));
+        assertEquals("background", names.get(names.size() - 1));
         assertEquals(p.suppressed(), view.explain().explainPane().suppressedTable().getItems());
     }
 

@@ -18,6 +18,7 @@ import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.api.PriorMatch;
+import org.layerlens.engine.api.ClassScores;
 import org.layerlens.engine.api.PriorQuery;
 import org.layerlens.engine.api.Provenance;
 import org.layerlens.engine.explain.LayerMaps;
@@ -170,13 +171,9 @@ final class ExplainCommand implements Command {
         }
     }
 
+    /** Object classes, then the background apart (not a class that can be detected): {@link ClassScores}. */
     private static String scores(Model m, float[] s) {
-        StringBuilder sb = new StringBuilder();
-        for (int k = 0; k < s.length; k++) {
-            String label = k < m.labels().size() ? m.labels().get(k) : Integer.toString(k);
-            sb.append(k == 0 ? "" : ", ").append(label).append(String.format(Locale.ROOT, " %.3f", s[k]));
-        }
-        return sb.toString();
+        return ClassScores.of(m.labels(), s).text();
     }
 
     /** One PNG per head: the head's per-cell score for one class (best anchor) over the image, 0..1. */

@@ -30,6 +30,7 @@ import org.layerlens.engine.api.Box;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.api.PriorMatch;
+import org.layerlens.engine.api.ClassScores;
 import org.layerlens.engine.api.PriorQuery;
 import org.layerlens.engine.api.Provenance;
 import org.layerlens.viewer.ExplainViewModel;
@@ -206,15 +207,10 @@ public final class ExplainPane extends ScrollPane {
         return m != null && k < m.labels().size() ? m.labels().get(k) : Integer.toString(k);
     }
 
+    /** The best object class: the background is not one ({@link ClassScores#topText}); the bars show it. */
     private String topClass(PriorMatch m) {
-        float[] s = m.classScores();
-        int top = 0;
-        for (int k = 1; k < s.length; k++) {
-            if (s[k] > s[top]) {
-                top = k;
-            }
-        }
-        return String.format(Locale.ROOT, "%s %.3f", label(top), s[top]);
+        Model mod = vm.modelProperty().get();
+        return ClassScores.of(mod == null ? List.of() : mod.labels(), m.classScores()).topText();
     }
 
     /** The texts of the provenance rows for a detection, in the rows' order. */
@@ -256,7 +252,7 @@ public final class ExplainPane extends ScrollPane {
         }
         values.get("provOffsets").setTooltip(new Tooltip("The box head's raw regression outputs (dx, dy, dw, dh) "
                 + "at this anchor, before decoding against the prior"));
-        scores.show(m == null ? List.of() : m.labels(), p.classScores(), d.classId());
+        scores.show(ClassScores.of(m == null ? List.of() : m.labels(), p.classScores()), d.classId());
         suppressedTitle.setText(p.suppressed().isEmpty() ? "Suppressed candidates: none"
                 : "Suppressed candidates: " + p.suppressed().size() + " (NMS removed them in favour of this box)");
         suppressedTitle.setFont(Font.font(null, FontWeight.BOLD, 12));
@@ -294,7 +290,7 @@ public final class ExplainPane extends ScrollPane {
     private void showBestScores(PriorMatch m) {
         if (m == null) {
             bestScoresTitle.setText("");
-            bestScores.show(List.of(), new float[0], -1);
+            bestScores.clear();
             return;
         }
         QueryViewModel.Answer a = explain.query().answerProperty().get();
@@ -306,14 +302,9 @@ public final class ExplainPane extends ScrollPane {
         bestScoresTitle.setFont(Font.font(null, FontWeight.BOLD, 12));
         bestScoresTitle.setWrapText(true);
         Model mod = vm.modelProperty().get();
-        float[] s = m.classScores();
-        int top = 0;
-        for (int k = 1; k < s.length; k++) {
-            if (s[k] > s[top]) {
-                top = k;
-            }
-        }
-        bestScores.show(mod == null ? List.of() : mod.labels(), s, top);
+        ClassScores cs = ClassScores.of(mod == null ? List.of() : mod.labels(), m.classScores());
+        ClassScores.Entry top = cs.top();
+        bestScores.show(cs, top == null ? -1 : top.classId());
     }
 
     /** The value label of a provenance row by id ("provHead", ...; tests). */
