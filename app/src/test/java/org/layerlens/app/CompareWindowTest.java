@@ -109,7 +109,10 @@ class CompareWindowTest {
         });
         stage.setScene(InspectorView.scene(view));
         stage.show();
+        this.stage = stage;
     }
+
+    private Stage stage;
 
     @AfterEach
     void close() {
@@ -228,6 +231,37 @@ class CompareWindowTest {
         assertEquals(1, styles.size(), "the row is on screen");
         assertTrue(styles.get(0).contains("#ffc46b"), styles.get(0));
         shot(view, "compare-changed-layer.png");
+
+        // on a 1280x720 laptop screen the first divergent module and its button are in view in the tab,
+        // without scrolling, and the tab's content is no wider than the tab
+        double w = stage.getWidth(), h = stage.getHeight();
+        try {
+            robot.interact(() -> {
+                stage.setWidth(1280);
+                stage.setHeight(720);
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            Node side = robot.lookup("#sideTabs").query();
+            javafx.geometry.Bounds tab = side.localToScene(side.getLayoutBounds());
+            Node controls = robot.lookup("#compareControls").query();
+            javafx.geometry.Bounds viewport = controls.localToScene(controls.getLayoutBounds());
+            for (String id : List.of("#compareFirst", "#compareGoFirst")) {
+                Node n = robot.lookup(id).query();
+                javafx.geometry.Bounds b = n.localToScene(n.getLayoutBounds());
+                assertTrue(b.getMaxX() <= tab.getMaxX() + 0.5 && b.getMaxY() <= viewport.getMaxY() + 0.5
+                        && b.getMinY() >= viewport.getMinY() - 0.5, id + " in view at 1280x720: " + b + " in tab "
+                        + tab + ", controls " + viewport);
+            }
+            Node pane = robot.lookup("#comparePane").query();
+            assertTrue(pane.getLayoutBounds().getWidth() <= side.getLayoutBounds().getWidth() + 0.5,
+                    "the Compare tab fits its pane: " + pane.getLayoutBounds() + " in " + side.getLayoutBounds());
+            shot(view, "compare-1280x720.png");
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(w);
+                stage.setHeight(h);
+            });
+        }
 
         // the figure can be SQNR instead, and compare mode can be left
         robot.interact(() -> vm.compare().metricProperty().set(CompareViewModel.Metric.SQNR));

@@ -151,6 +151,9 @@ public final class ComparePane extends SplitPane {
         off.setId("compareStop");
         off.disableProperty().bind(cmp.sourceProperty().isNull());
         off.setOnAction(e -> cmp.stop());
+        progress.setMinWidth(40); // the bar gives way in a narrow tab, not the buttons' words
+        cancel.setMinWidth(Button.USE_PREF_SIZE);
+        off.setMinWidth(Button.USE_PREF_SIZE);
         HBox run = new HBox(6, progress, cancel, off);
         run.setAlignment(Pos.CENTER_LEFT);
         Label status = wrapping(new Label());
@@ -183,14 +186,20 @@ public final class ComparePane extends SplitPane {
         go.setMinWidth(Button.USE_PREF_SIZE);
         HBox divergent = new HBox(6, first, go);
         divergent.setAlignment(Pos.CENTER_LEFT);
-        VBox top = new VBox(6, chooser, detail, settings, run, status, described, divergent);
+        // the first divergent module right under the run's controls: at 1280x720 the section is ~220 px high
+        VBox top = new VBox(6, chooser, detail, settings, run, divergent, status, described);
         top.setPadding(new Insets(6));
         ScrollPane controls = new ScrollPane(top);
+        controls.setId("compareControls");
         controls.setFitToWidth(true);
         controls.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         DifferencePane diff = new DifferencePane(vm);
+        // the tiles and gallery need ~360x350 px: scroll there rather than hold the tab (and this split) open
+        ScrollPane diffScroll = new ScrollPane(diff);
+        diffScroll.setFitToWidth(true);
+        diffScroll.setFitToHeight(true);
         CompareDetections dets = new CompareDetections(vm);
-        getItems().setAll(controls, diff, dets);
+        getItems().setAll(controls, diffScroll, dets);
         setDividerPositions(0.37, 0.8);
         kind.setValue(choices.get(choices.size() - 3)); // mirrored: runs without choosing a file
         cmp.sourceProperty().addListener((o, a, src) -> follow(src));
