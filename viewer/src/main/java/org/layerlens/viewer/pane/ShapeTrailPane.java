@@ -23,6 +23,8 @@ public final class ShapeTrailPane extends ScrollPane {
     private final InspectorViewModel vm;
     private final SegmentedButton trail = new SegmentedButton();
     private org.layerlens.engine.api.Model builtFor;
+    /** The highlighted step, scrolled into view again when the pane is first laid out or resized. */
+    private ToggleButton shown;
 
     public ShapeTrailPane(InspectorViewModel vm) {
         this.vm = vm;
@@ -35,6 +37,12 @@ public final class ShapeTrailPane extends ScrollPane {
         trail.getStyleClass().add(SegmentedButton.STYLE_CLASS_DARK);
         vm.resultProperty().addListener((o, a, r) -> build(r));
         vm.selectedPathProperty().addListener((o, a, p) -> highlight(p));
+        // at start-up the selection (--layer) comes before the pane has its width: reveal it once it has
+        viewportBoundsProperty().addListener((o, a, b) -> {
+            if (shown != null && (a == null || a.getWidth() != b.getWidth())) {
+                Platform.runLater(() -> reveal(shown));
+            }
+        });
     }
 
     private void build(RunResult r) {
@@ -79,6 +87,7 @@ public final class ShapeTrailPane extends ScrollPane {
         for (ToggleButton b : trail.getButtons()) {
             b.setSelected(b == best);
         }
+        shown = best;
         if (best != null) {
             ToggleButton target = best;
             Platform.runLater(() -> reveal(target)); // after layout, when the buttons have their sizes
@@ -87,6 +96,11 @@ public final class ShapeTrailPane extends ScrollPane {
 
     /** Scrolls horizontally so that the step is in view (centred when the trail is longer than the pane). */
     private void reveal(ToggleButton b) {
+        if (b != shown || !trail.getButtons().contains(b)) {
+            return; // another step was selected meanwhile, or the trail was rebuilt
+        }
+        applyCss();
+        layout(); // the buttons of a trail built just now have no sizes yet
         double content = trail.getBoundsInLocal().getWidth();
         double view = getViewportBounds().getWidth();
         if (content <= view) {
