@@ -241,6 +241,37 @@ class WindowViewsTest {
         shot(view, "tree-columns.png");
     }
 
+    @Test
+    void theTreesNumbersAreWholeWhenTheNamesAreLong(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.openModel("objects-v2", null)); // TF scope paths, DEPTHWISE_CONV_2D: wider than the pane
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> vm.modelProperty().get().spec().name()
+                .equals("objects-v2") && !vm.runningProperty().get());
+        settle();
+        robot.interact(() -> vm.select("FeatureExtractor/MobilenetV2/layer_19_2_Conv2d_5_3x3_s2_128"));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> numeric = List.of("Params", "Mult-Adds", "RF", "ms");
+        double right = 0;
+        for (var c : view.tree().getVisibleLeafColumns()) {
+            right += c.getWidth();
+            if (numeric.contains(c.getUserData())) {
+                assertTrue(right <= view.tree().getWidth() - 12, c.getUserData() + " ends at " + right + " of "
+                        + view.tree().getWidth());
+            }
+        }
+        int cells = 0;
+        for (Node n : robot.lookup(".tree-table-cell").queryAll()) {
+            if (n instanceof javafx.scene.control.TreeTableCell<?, ?> cell && cell.isVisible()
+                    && numeric.contains(cell.getTableColumn().getUserData()) && cell.getText() != null
+                    && !cell.getText().isEmpty()) {
+                Text shown = robot.from(cell).lookup((Text x) -> true).queryAs(Text.class);
+                assertEquals(cell.getText(), shown.getText(), "not cut");
+                cells++;
+            }
+        }
+        assertTrue(cells > 40, "numeric cells seen: " + cells);
+        shot(view, "tree-columns-objects-v2.png");
+    }
+
     /** No visible text in the tree, the chooser, the gallery header or the status bar is cut ("…" or JavaFX's "..."). */
     private void assertNothingCut(FxRobot robot, String when) {
         WaitForAsyncUtils.waitForFxEvents();

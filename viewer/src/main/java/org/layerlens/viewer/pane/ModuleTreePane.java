@@ -30,7 +30,8 @@ import org.layerlens.viewer.ModelFacts;
  * The module tree as a table: name, type, output shape (◆ and bold: read by an SSD head),
  * parameters, multiply-adds and receptive field (torchinfo's columns, from the traced graph;
  * totals at the root) and the last run's time. Columns are sized to their contents after every
- * result, so nothing is cut off. {@link #addColumn} adds a column (a comparison, say).
+ * result; when that is wider than the pane, Type and Module give way first (share()),
+ * so no number is cut. {@link #addColumn} adds a column (a comparison, say).
  */
 public final class ModuleTreePane extends TreeTableView<Module> {
     private static final double FONT_SIZE = 12;
@@ -39,6 +40,8 @@ public final class ModuleTreePane extends TreeTableView<Module> {
     private boolean syncing;
     private Model fittedFor;
     private double widestTime;
+    /** Each column's content width from the last fit; the text columns give way when the table is narrower. */
+    private final Map<TreeTableColumn<Module, ?>, Double> fitted = new HashMap<>();
 
     public ModuleTreePane(InspectorViewModel vm) {
         this.vm = vm;
@@ -86,6 +89,8 @@ public final class ModuleTreePane extends TreeTableView<Module> {
             }
         });
         vm.selectedPathProperty().addListener((o, a, p) -> show(p));
+        widthProperty().addListener((o, a, w) -> share());
+        getVisibleLeafColumns().addListener((javafx.collections.ListChangeListener<TreeTableColumn<Module, ?>>) ch -> share());
         getSelectionModel().selectedItemProperty().addListener((o, a, item) -> {
             if (!syncing && item != null && item.getValue() != null) {
                 vm.select(item.getValue().path());
@@ -214,10 +219,43 @@ public final class ModuleTreePane extends TreeTableView<Module> {
                 widest = Math.max(widest, w);
             }
             c.setPrefWidth(Math.ceil(widest));
+            fitted.put(c, Math.ceil(widest));
             if ("ms".equals(c.getUserData())) {
                 widestTime = widest;
             }
         }
+        share();
+    }
+
+    /**
+     * Keeps the numbers in view: when the columns' content widths add up to more than the table
+     * has, Type and then Module (text, which ellipsizes) narrow to what is left, not below a floor;
+     * the numeric columns keep their full widths. A table too narrow even then keeps every column
+     * whole and scrolls sideways.
+     */
+    private void share() {
+        if (fitted.isEmpty() || getWidth() <= 0) {
+            return;
+        }
+        TreeTableColumn<Module, String> module = column("Module");
+        TreeTableColumn<Module, String> type = column("Type");
+        double room = getWidth() - snappedLeftInset() - snappedRightInset() - 18; // the vertical scroll bar
+        double others = 0;
+        for (TreeTableColumn<Module, ?> c : getVisibleLeafColumns()) {
+            if (c != module && c != type) {
+                others += fitted.getOrDefault(c, c.getPrefWidth());
+            }
+        }
+        double left = room - others;
+        double typeWant = type.isVisible() ? fitted.getOrDefault(type, type.getPrefWidth()) : 0;
+        double moduleWant = module.isVisible() ? fitted.getOrDefault(module, module.getPrefWidth()) : 0;
+        if (left < Math.min(moduleWant, 140) + Math.min(typeWant, 80)) {
+            left = moduleWant + typeWant; // it would not fit even so: keep the names whole and scroll sideways
+        }
+        double moduleWidth = Math.max(Math.min(moduleWant, 140), Math.min(moduleWant, left - Math.min(typeWant, 80)));
+        double typeWidth = Math.max(Math.min(typeWant, 80), Math.min(typeWant, left - moduleWidth));
+        module.setPrefWidth(Math.floor(moduleWidth));
+        type.setPrefWidth(Math.floor(typeWidth));
     }
 
     /** Whether this run's longest time needs more room than the ms column has (a slow first run). */
