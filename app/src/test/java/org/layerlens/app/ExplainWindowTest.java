@@ -447,6 +447,28 @@ class ExplainWindowTest {
     }
 
     @Test
+    void aLongLayerMapCaptionNeitherWidensThePictureNorHidesTheModulesName(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.openModel("objects-v2", null)); // TF scope paths: a long caption
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> vm.modelProperty().get().spec().name()
+                .equals("objects-v2") && !vm.runningProperty().get());
+        String path = "FeatureExtractor/MobilenetV2/expanded_conv_13/expand";
+        robot.interact(() -> vm.select(path));
+        settle();
+        double tree = view.tree().getWidth();
+        robot.interact(() -> explain.activation().modeProperty().set(ActivationMapViewModel.Mode.EIGEN_CAM));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> explain.activation().mapProperty().get() != null
+                && explain.activation().mapProperty().get().path().equals(path));
+        settle();
+        javafx.scene.control.Label note = robot.lookup("#layerMapNote").queryAs(javafx.scene.control.Label.class);
+        assertTrue(note.getText().contains(path), note.getText());
+        assertEquals(tree, view.tree().getWidth(), 0.5, "the tree keeps its width");
+        javafx.scene.text.Text shown = robot.from(note).lookup((javafx.scene.text.Text x) -> true)
+                .queryAs(javafx.scene.text.Text.class);
+        assertTrue(shown.getText().contains("/expand ("), "the module's own name shows: " + shown.getText());
+        shot(view, "explain-eigencam-objects-v2.png");
+    }
+
+    @Test
     void theCoverageChartOpensForAVocFolder(FxRobot robot, @TempDir Path dir) throws Exception {
         Model m = vm.modelProperty().get();
         String a = m.labels().get(1);

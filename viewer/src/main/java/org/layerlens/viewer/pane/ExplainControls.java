@@ -1,9 +1,11 @@
 package org.layerlens.viewer.pane;
 
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Tooltip;
@@ -65,12 +67,27 @@ public final class ExplainControls extends FlowPane {
         note.textProperty().bind(explain.activation().noteProperty());
         note.setTooltip(new Tooltip());
         note.getTooltip().textProperty().bind(note.textProperty());
-        note.setMaxWidth(360);
+        // as wide as the row allows, up to 360 px, cut in the middle (the module's own name is the path's end);
+        // left out of the minimum width (below) so that a long path does not widen the picture's column
+        note.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
+        note.setMinWidth(0);
+        note.maxWidthProperty().bind(Bindings.min(360, widthProperty()));
         HBox p = new HBox(4, priors, head);
         p.setAlignment(Pos.CENTER_LEFT);
         HBox l = new HBox(4, mode, opacity, busy);
         l.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(p, l, note);
+        this.p = p;
+        this.l = l;
+    }
+
+    private final HBox p;
+    private final HBox l;
+
+    /** The rows of controls, not the caption: a FlowPane's minimum is its widest child's preferred width. */
+    @Override
+    protected double computeMinWidth(double height) {
+        return snappedLeftInset() + snappedRightInset() + Math.max(p.prefWidth(-1), l.prefWidth(-1));
     }
 
     private static void heads(ChoiceBox<Integer> box, Model m, ExplainViewModel explain) {
