@@ -44,10 +44,9 @@ class ExplainCliTest {
     private static final String COFFEE = Repo.sample("coffee.png").toString();
 
     private static final Set<String> DETECTION_KEYS = Set.of("label", "classId", "score", "box", "head", "featureMap",
-            "cell", "anchor", "priorIndex", "prior", "offsets", "classScores", "background", "receptiveField",
-            "suppressed");
+            "cell", "anchor", "priorIndex", "prior", "offsets", "classScores", "receptiveField", "suppressed");
     private static final Set<String> PRIOR_KEYS = Set.of("priorIndex", "head", "cell", "anchor", "prior", "iou",
-            "classScores", "background", "box");
+            "classScores", "box");
 
     @Test
     void theJsonHasExactlyTheDocumentedShape(@TempDir Path dir) throws Exception {
@@ -62,7 +61,7 @@ class ExplainCliTest {
         assertEquals(400, integer(o.get("height")));
         JsonArray dets = o.getAsJsonArray("detections");
         assertTrue(dets.size() > 0);
-        List<String> labels = List.of("1", "2", "3"); // object classes: class 0, the background, apart
+        List<String> labels = List.of("0", "1", "2", "3"); // every class, the background (0) included
         for (JsonElement e : dets) {
             JsonObject d = e.getAsJsonObject();
             assertEquals(DETECTION_KEYS, d.keySet());
@@ -85,11 +84,11 @@ class ExplainCliTest {
             d.getAsJsonArray("offsets").forEach(ExplainCliTest::number);
             JsonObject cs = d.getAsJsonObject("classScores");
             assertEquals(labels, new ArrayList<>(cs.keySet()));
-            double sum = number(d.get("background"));
+            double sum = 0;
             for (String k : cs.keySet()) {
                 sum += number(cs.get(k));
             }
-            assertEquals(1.0, sum, 1e-5, "softmax over the classes and the background");
+            assertEquals(1.0, sum, 1e-5, "softmax over the classes");
             assertEquals(score, number(cs.get(string(d.get("label")))), 1e-7);
             box(d.get("receptiveField"), 600, 400, true);
             for (JsonElement s : d.getAsJsonArray("suppressed")) {
@@ -119,7 +118,6 @@ class ExplainCliTest {
             assertTrue(iou <= last && iou >= 0 && iou <= 1, "best first");
             last = iou;
             assertEquals(labels, new ArrayList<>(b.getAsJsonObject("classScores").keySet()));
-            number(b.get("background"));
             box(b.get("box"), 600, 400, false); // decoded, unclipped like the prior
         }
         assertTrue(r.out().contains("query [100.0, 80.0, 260.0, 200.0]"), r.out());
@@ -203,9 +201,9 @@ class ExplainCliTest {
 
     /**
      * objects-v2's background column is named "???" in its label map: the CLI printed "class scores:
-     * ??? 0.593, Bicycle 0.026, ..." as if it were a class. The object classes are listed, the
-     * background apart and named so, in the text and the JSON alike; the default model's BACKGROUND
-     * the same way.
+     * ??? 0.593, Bicycle 0.026, ..." as if it were a class. The text lists the object classes and
+     * the background apart, named so; the JSON keeps the shape issue #12 fixes (every class by its
+     * label, the background first). The default model's BACKGROUND the same way.
      */
     @Test
     void theBackgroundIsNotListedAsAClass(@TempDir Path dir) throws Exception {
@@ -223,17 +221,18 @@ class ExplainCliTest {
             for (int i = 0; i < dets.size(); i++) {
                 JsonObject d = dets.get(i).getAsJsonObject();
                 JsonObject cs = d.getAsJsonObject("classScores");
-                assertFalse(cs.has("???") || cs.has("BACKGROUND"), cs.toString());
+                List<String> keys = new ArrayList<>(cs.keySet());
+                assertEquals(c[0].equals("default") ? "BACKGROUND" : "???", keys.get(0), "class 0 first, by its label");
                 assertTrue(cs.has(string(d.get("label"))), cs.toString());
                 StringBuilder want = new StringBuilder("   class scores: ");
                 boolean first = true;
-                for (String k : cs.keySet()) {
+                for (String k : keys.subList(1, keys.size())) {
                     want.append(first ? "" : ", ").append(k)
                             .append(String.format(java.util.Locale.ROOT, " %.3f", number(cs.get(k))));
                     first = false;
                 }
                 want.append(String.format(java.util.Locale.ROOT, "; background %.3f (not a class that can be "
-                        + "detected)", number(d.get("background"))));
+                        + "detected)", number(cs.get(keys.get(0)))));
                 assertEquals(want.toString(), lines.get(i));
             }
         }

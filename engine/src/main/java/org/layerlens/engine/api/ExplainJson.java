@@ -9,11 +9,12 @@ import org.layerlens.engine.image.LoadedImage;
 /**
  * Detections with their provenance, and optionally a prior query, in {@code explain --json}'s
  * shape: {@code {image, width, height, detections: [{label, classId, score, box, head,
- * featureMap, cell, anchor, priorIndex, prior, offsets, classScores, background, receptiveField,
+ * featureMap, cell, anchor, priorIndex, prior, offsets, classScores, receptiveField,
  * suppressed: [{score, box, iou}]}], query: {box, matchThreshold, bestPriors: [{priorIndex, head,
- * cell, anchor, prior, iou, classScores, background, box}]}}}; classScores holds the object
- * classes, background class 0's score ({@link ClassScores}). Boxes are {@code [x1, y1, x2, y2]}
- * in pixels of
+ * cell, anchor, prior, iou, classScores, box}]}}}, exactly the shape issue #12 fixes: classScores
+ * holds every class of the model by its label, class 0 (the background) included, as the model
+ * scores it (the text and the window set the background apart: {@link ClassScores}). Boxes are
+ * {@code [x1, y1, x2, y2]} in pixels of
  * the original image: detection and suppressed boxes clipped to it as {@code detect} gives them,
  * priors as the model defines them and best priors' decoded boxes unclipped (as the CLI and the
  * window show them, to compare with the prior), receptive fields clipped; indices
@@ -49,7 +50,6 @@ public final class ExplainJson {
             }
             j.add("offsets", off);
             j.add("classScores", scores(labels, p.classScores()));
-            j.addProperty("background", ClassScores.of(labels, p.classScores()).background());
             j.add("receptiveField", DetectionsJson.box(p.receptiveField()));
             JsonArray sup = new JsonArray();
             for (Provenance.Suppressed s : p.suppressed()) {
@@ -77,7 +77,6 @@ public final class ExplainJson {
                 j.add("prior", DetectionsJson.box(m.prior()));
                 j.addProperty("iou", m.iou());
                 j.add("classScores", scores(labels, m.classScores()));
-                j.addProperty("background", ClassScores.of(labels, m.classScores()).background());
                 // unclipped, as the CLI and the window show it: compared with the prior, also unclipped
                 j.add("box", DetectionsJson.box(m.decoded()));
                 best.add(j);
@@ -95,18 +94,15 @@ public final class ExplainJson {
         return p;
     }
 
-    /**
-     * The object classes' scores by label (the background apart, in "background": it is not a class
-     * that can be detected); a label given twice gets its class index appended the second time.
-     */
+    /** Every class's score by label; a label given twice gets its class index appended the second time. */
     private static JsonObject scores(List<String> labels, float[] scores) {
         JsonObject s = new JsonObject();
-        for (ClassScores.Entry e : ClassScores.of(labels, scores).classes()) {
-            String name = e.label();
+        for (int k = 0; k < scores.length; k++) {
+            String name = k < labels.size() ? labels.get(k) : Integer.toString(k);
             if (s.has(name)) {
-                name = name + " (" + e.classId() + ")";
+                name = name + " (" + k + ")";
             }
-            s.addProperty(name, e.score());
+            s.addProperty(name, scores[k]);
         }
         return s;
     }
