@@ -51,6 +51,10 @@ public final class Video implements AutoCloseable {
         }
         if (!c.isOpened()) {
             c.release();
+            if (isAvi(file)) {
+                throw new IOException(file + ": an .avi OpenCV could not open: damaged or cut short? (it reads "
+                        + READABLE + ")");
+            }
             throw new IOException(file + ": not a video OpenCV can read here; it reads " + READABLE);
         }
         Video v = new Video(c, file, file.getFileName().toString());
@@ -156,5 +160,16 @@ public final class Video implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         capture.release();
+    }
+
+    /** Whether the file starts as an AVI does ("RIFF", a size, "AVI "): a Motion-JPEG .avi that fails to open is damaged. */
+    private static boolean isAvi(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(12);
+            return head.length == 12 && new String(head, 0, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("RIFF")
+                    && new String(head, 8, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("AVI ");
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
