@@ -35,8 +35,8 @@ public final class Images {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
-        int reduce = reduction(file);
-        JpegFile.Header jpeg = JpegFile.isJpeg(file) ? JpegFile.header(file) : null;
+        JpegFile.Header jpeg = JpegFile.header(file); // null for any other format
+        int reduce = reduction(file, jpeg);
         Mat bgr = Imgcodecs.imread(file.toAbsolutePath().toString(), reduce == 1 ? Imgcodecs.IMREAD_COLOR
                 : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4
                 : Imgcodecs.IMREAD_REDUCED_COLOR_8);
@@ -153,46 +153,18 @@ public final class Images {
     }
 
     /**
-     * The width and height in the file's header (javax.imageio: JPEG, PNG, BMP, GIF), without
-     * decoding the pixels; null when no reader knows the format.
-     */
-    static int[] dimensions(Path file) {
-        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                return null;
-            }
-            var readers = javax.imageio.ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return null;
-            }
-            javax.imageio.ImageReader r = readers.next();
-            try {
-                r.setInput(in, true, true);
-                return new int[] {r.getWidth(0), r.getHeight(0)};
-            } finally {
-                r.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /**
      * 1, 2, 4 or 8: how much OpenCV may shrink a JPEG while decoding it (DCT scaling, much cheaper
      * than decoding in full) while keeping at least a quarter of {@link #MAX_PIXELS} (4 megapixels,
      * more than a window shows and far more than a network reads): a 48-megapixel photo is decoded
-     * at 12 megapixels and never exists at full size.
+     * at 12 megapixels and never exists at full size. The size is the JPEG's frame header's
+     * ({@code jpeg}, read once for this and for the size reported).
      */
-    static int reduction(Path file) {
+    static int reduction(Path file, JpegFile.Header jpeg) {
         String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (!(n.endsWith(".jpg") || n.endsWith(".jpeg"))) {
+        if (!(n.endsWith(".jpg") || n.endsWith(".jpeg")) || jpeg == null) {
             return 1;
         }
-        int[] d = dimensions(file);
-        if (d == null) {
-            return 1;
-        }
-        long pixels = (long) d[0] * d[1];
+        long pixels = (long) jpeg.width() * jpeg.height();
         int r = 1;
         while (r < 8 && pixels / ((long) (2 * r) * (2 * r)) >= MAX_PIXELS / 4) {
             r *= 2;

@@ -42,16 +42,6 @@ final class JpegFile {
     private JpegFile() {
     }
 
-    /** Whether the file starts with a JPEG's start-of-image marker (FF D8 FF). */
-    static boolean isJpeg(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] b = in.readNBytes(3);
-            return b.length == 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** The header of a JPEG file, or null when it is none or anything about it is in doubt. */
     static Header header(Path file) {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
