@@ -207,8 +207,7 @@ class ProvenanceTest {
     @Test
     void queriesTellSmallElongatedAndOffGridObjectsApart() throws IOException {
         Model m = Model.open(TestData.reference("mb2-ssd-lite-random-4.pth"), null);
-        LoadedImage img = new LoadedImage(null, 300, 300, new byte[0]);
-        DetectorOutput out = m.detectInput(new float[300 * 300 * 3], img);
+        DetectorOutput out = blankInput(m, 300, 300);
         // a 20x20 square: inside the 60 px prior at best 400 / 3600 = 0.11
         PriorQuery small = out.query(new Box(140, 140, 160, 160), 5);
         assertFalse(small.matched());
@@ -264,8 +263,7 @@ class ProvenanceTest {
     void aThinBoxIsToldItsShapeNotItsSize() throws IOException {
         Model m = Model.open(TestData.reference("mb2-ssd-lite-random-4.pth"), null);
         // the walkthrough's strip: 5000x40 stretched to 300x300, box 10,5,100,30 -> 5.4 x 187.5 px
-        LoadedImage img = new LoadedImage(null, 5000, 40, new byte[0]);
-        DetectorOutput out = m.detectInput(new float[300 * 300 * 3], img);
+        DetectorOutput out = blankInput(m, 5000, 40);
         PriorQuery q = out.query(new Box(10, 5, 100, 30), 5);
         assertFalse(q.matched());
         // sqrt(5.4 * 187.5) = 32 px is under the smallest prior's 60, but no size helps a 1:35 box:
@@ -283,9 +281,16 @@ class ProvenanceTest {
                 + "smaller than the smallest prior (60 px a side)"), small.verdict());
         assertFalse(small.verdict().contains("shape ("), small.verdict());
         // and a 12x6 box (2:1, a prior's shape) in a square image: its size alone
-        LoadedImage sq = new LoadedImage(null, 300, 300, new byte[0]);
-        DetectorOutput o2 = m.detectInput(new float[300 * 300 * 3], sq);
+        DetectorOutput o2 = blankInput(m, 300, 300);
         PriorQuery tiny = o2.query(new Box(100, 100, 112, 106), 5);
         assertTrue(tiny.verdict().contains("is smaller than the smallest prior (60 px a side)"), tiny.verdict());
+    }
+
+    /**
+     * The 300x300 network's output on an all-zero input, for an image of {@code width x height}
+     * (prior queries depend on the priors and the image's size, not on what the image shows).
+     */
+    private static DetectorOutput blankInput(Model m, int width, int height) {
+        return m.detectInput(new float[300 * 300 * 3], new LoadedImage(null, width, height, new byte[0]));
     }
 }

@@ -11,11 +11,8 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.Scalar;
-import org.opencv.core.Size;
-import org.opencv.videoio.VideoWriter;
+import org.layerlens.engine.TestData;
+import org.layerlens.engine.TestImages;
 
 /**
  * A Motion-JPEG .avi cut short (an interrupted recording) is told so, not that it is "not a video
@@ -24,15 +21,7 @@ import org.opencv.videoio.VideoWriter;
 class DamagedVideoTest {
     @Test
     void anAviCutShortIsToldDamagedNotUnreadable(@TempDir Path dir) throws Exception {
-        OpenCv.load();
-        Path whole = dir.resolve("clip.avi");
-        VideoWriter w = new VideoWriter(whole.toString(), VideoWriter.fourcc('M', 'J', 'P', 'G'), 10, new Size(64, 48));
-        Mat frame = new Mat(48, 64, CvType.CV_8UC3, new Scalar(40, 120, 200));
-        for (int i = 0; i < 10; i++) {
-            w.write(frame);
-        }
-        w.release();
-        frame.release();
+        Path whole = TestImages.video(dir.resolve("clip.avi"), TestData.sampleImage("coffee.png"), 10, 10);
         try (Video v = Video.open(whole)) {
             assertTrue(v.frameCount() > 0, "the whole clip opens");
         }
