@@ -11,6 +11,7 @@ import java.util.Set;
 
 import com.google.gson.GsonBuilder;
 import org.layerlens.engine.api.Box;
+import org.layerlens.engine.api.ClassScores;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.DetectorOutput;
 import org.layerlens.engine.api.ExplainJson;
@@ -18,7 +19,6 @@ import org.layerlens.engine.api.Inspection;
 import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.api.PriorMatch;
-import org.layerlens.engine.api.ClassScores;
 import org.layerlens.engine.api.PriorQuery;
 import org.layerlens.engine.api.Provenance;
 import org.layerlens.engine.explain.LayerMaps;
