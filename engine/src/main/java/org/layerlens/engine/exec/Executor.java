@@ -26,6 +26,9 @@ public final class Executor implements AutoCloseable {
     private final Graph traced;
     /** Each mode's program, compiled on first use. */
     private final Map<Mode, Program> programs = new EnumMap<>(Mode.class);
+    /** The traced graph lowered, and its fused compilation (fast and inspect), each made on first use. */
+    private Graph lowered;
+    private Compiled fused;
 
     public Executor(Graph traced) {
         this.traced = traced;
@@ -39,10 +42,29 @@ public final class Executor implements AutoCloseable {
         Program p = programs.get(mode);
         if (p == null) {
             Nd4jRuntime.init();
-            p = new Program(traced, mode);
+            p = new Program(compilation(mode), mode);
             programs.put(mode, p);
         }
         return p;
+    }
+
+    /**
+     * What {@code mode} runs: inspect runs the fast pass's fused graph too (batch norm folded,
+     * activations fused; a convolution's own output and its batch norm's are computed again from
+     * the kept input when read, which the window does for a few modules) and shares its kernels;
+     * inspect-all runs the unfused graph, every module's own value kept (compare, stats).
+     */
+    private Compiled compilation(Mode mode) {
+        if (lowered == null) {
+            lowered = Lowering.lower(traced);
+        }
+        if (mode == Mode.INSPECT_ALL) {
+            return Compiled.unfused(lowered);
+        }
+        if (fused == null) {
+            fused = Compiled.fused(lowered);
+        }
+        return fused;
     }
 
     /** The graph a mode runs (fused for FAST and INSPECT): for tests and for the closing numbers. */
@@ -104,5 +126,7 @@ public final class Executor implements AutoCloseable {
             p.close();
         }
         programs.clear();
+        fused = null;
+        lowered = null;
     }
 }

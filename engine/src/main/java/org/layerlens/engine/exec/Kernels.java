@@ -129,34 +129,46 @@ final class Kernels {
     // ---------------------------------------------------------------- convolutions
 
     private static Kernel conv(Op.Conv c) {
-        INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {c.out()}, 'c');
-        if (c.pointwise()) {
-            INDArray w = Nd4j.create(transposeOi(c.weight(), c.out(), c.in()), new long[] {c.in(), c.out()}, 'c');
-            return a -> {
-                INDArray z = a.matrix(c.output());
-                return seq(exec(new Mmul(a.matrix(c.input()), w, z, MMulTranspose.allFalse())),
-                        epilogue(a, c, z, bias));
-            };
-        }
-        if (c.dilation() > 1) {
+        if (c.dilation() > 1 && !c.pointwise()) {
             return dilatedConv(c);
         }
-        Conv2DConfig cfg = config(c);
+        INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {c.out()}, 'c');
+        INDArray w = nativeWeights(c);
+        // the kernel holds the weights in native memory only: the op it keeps for the shapes has
+        // none (a folded convolution's weights are a copy of their own, which would otherwise stay
+        // on the Java heap for as long as the model is open)
+        Op.Conv s = c.withoutWeights();
+        if (s.pointwise()) {
+            return a -> {
+                INDArray z = a.matrix(s.output());
+                return seq(exec(new Mmul(a.matrix(s.input()), w, z, MMulTranspose.allFalse())),
+                        epilogue(a, s, z, bias));
+            };
+        }
+        Conv2DConfig cfg = config(s);
         // the bias goes into the convolution op itself (oneDNN adds it while writing the output:
         // one pass over the map less; 1.00 -> 0.79 ms on a 75x75x144 depthwise layer here)
+        if (s.depthwise()) {
+            return a -> seq(exec(new DepthwiseConv2D(convInputs(a, s, w, bias), new INDArray[] {a.tensor(s.output())},
+                    cfg)), epilogue(a, s, a.matrix(s.output()), null));
+        }
+        return a -> seq(exec(new Conv2D(convInputs(a, s, w, bias), new INDArray[] {a.tensor(s.output())}, cfg)),
+                epilogue(a, s, a.matrix(s.output()), null));
+    }
+
+    /** A convolution's weights in the layout its ND4J op wants: [in, out] (1x1), [kh, kw, in, multiplier] (depthwise), YXIO. */
+    private static INDArray nativeWeights(Op.Conv c) {
+        if (c.pointwise()) {
+            return Nd4j.create(transposeOi(c.weight(), c.out(), c.in()), new long[] {c.in(), c.out()}, 'c');
+        }
         if (c.depthwise()) {
-            INDArray w = Nd4j.create(depthwiseLayout(c), new long[] {c.kernelH(), c.kernelW(), c.in(),
-                    c.out() / c.in()}, 'c');
-            return a -> seq(exec(new DepthwiseConv2D(convInputs(a, c, w, bias), new INDArray[] {a.tensor(c.output())},
-                    cfg)), epilogue(a, c, a.matrix(c.output()), null));
+            return Nd4j.create(depthwiseLayout(c), new long[] {c.kernelH(), c.kernelW(), c.in(), c.out() / c.in()}, 'c');
         }
         if (c.groups() != 1) {
             throw new IllegalArgumentException(c.path() + ": grouped convolutions (groups " + c.groups()
                     + ") other than depthwise are not supported");
         }
-        INDArray w = Nd4j.create(yxio(c), new long[] {c.kernelH(), c.kernelW(), c.in(), c.out()}, 'c');
-        return a -> seq(exec(new Conv2D(convInputs(a, c, w, bias), new INDArray[] {a.tensor(c.output())}, cfg)),
-                epilogue(a, c, a.matrix(c.output()), null));
+        return Nd4j.create(yxio(c), new long[] {c.kernelH(), c.kernelW(), c.in(), c.out()}, 'c');
     }
 
     private static INDArray[] convInputs(Arena a, Op.Conv c, INDArray w, INDArray bias) {
@@ -194,13 +206,14 @@ final class Kernels {
             }
         }
         INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {out}, 'c');
+        Op.Conv s = c.withoutWeights();
         // the gathered taps are made on every run (VGG16-SSD's conv6 only): a copy per tap either way
         return a -> {
-            INDArray src = a.tensor(c.input());
-            INDArray z = a.matrix(c.output());
-            Runnable tail = epilogue(a, c, z, bias);
+            INDArray src = a.tensor(s.input());
+            INDArray z = a.matrix(s.output());
+            Runnable tail = epilogue(a, s, z, bias);
             return () -> {
-                taps(c, taps, src, z);
+                taps(s, taps, src, z);
                 tail.run();
             };
         };

@@ -53,18 +53,13 @@ final class Program implements AutoCloseable {
     private final Map<Op, Kernel> recomputeKernels = new ConcurrentHashMap<>();
     private final int maxIdle;
 
-    Program(Graph traced, Mode mode) {
-        Graph lowered = Lowering.lower(traced);
-        // inspect runs the fused graph too (batch norm folded, activations fused): a convolution's
-        // own output and its batch norm's are computed again from the kept input when read, which
-        // the window does for a few modules; inspect-all keeps every module's own value (compare, stats)
-        Graph g = mode == Mode.INSPECT_ALL ? lowered : Fusion.fuse(lowered);
+    /** A program of {@code mode} over {@code compiled}: the graph that mode runs, compiled (shared with other modes that run it). */
+    Program(Compiled compiled, Mode mode) {
+        Graph lowered = compiled.lowered();
+        Graph g = compiled.graph();
         this.graph = g;
         this.mode = mode;
-        this.kernels = new Kernel[g.ops().size()];
-        for (int i = 0; i < kernels.length; i++) {
-            kernels[i] = Kernels.of(g.ops().get(i));
-        }
+        this.kernels = compiled.kernels();
         this.plan = Plan.of(g, mode);
         this.values = new Value[g.valueCount()];
         values[g.input().id()] = g.input();

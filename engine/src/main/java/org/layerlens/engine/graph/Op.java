@@ -47,6 +47,14 @@ public sealed interface Op {
             return (long) output.height() * output.width() * out * (in / groups) * kernelH * kernelW;
         }
 
+        /**
+         * This convolution's shape and what is fused into it, without its weights and bias: what a
+         * compiled kernel keeps once it holds the weights in native memory.
+         */
+        public Conv withoutWeights() {
+            return with(null, null, activation, residual, output);
+        }
+
         public Conv with(float[] newWeight, float[] newBias, Activation act, Value newResidual, Value newOutput) {
             return new Conv(path, input, newOutput, in, out, kernelH, kernelW, strideH, strideW, padding, dilation,
                     groups, newWeight, newBias, act, newResidual);
