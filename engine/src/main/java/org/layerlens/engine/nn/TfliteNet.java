@@ -82,7 +82,25 @@ public final class TfliteNet extends Detector {
         for (Node c : root.order(model, "", interleaved)) {
             top.put(c.name, c.build(model, c.name, interleaved));
         }
-        return new TfliteNet(model, input, outputs, top, interleaved, sourceTensors);
+        return new TfliteNet(model.withoutValues(copiedWeights(needed)), input, outputs, top, interleaved,
+                sourceTensors);
+    }
+
+    /**
+     * The convolution weights its layers now hold in PyTorch's layout (a copy: {@link TfliteOps#weight}),
+     * which no operator reads as anything else: tracing reads the layers' copies.
+     */
+    private static Set<Integer> copiedWeights(List<TfliteModel.Operator> ops) {
+        Set<Integer> weights = new HashSet<>();
+        Set<Integer> readOtherwise = new HashSet<>();
+        for (TfliteModel.Operator op : ops) {
+            boolean conv = op.kind().equals("CONV_2D") || op.kind().equals("DEPTHWISE_CONV_2D");
+            for (int k = 0; k < op.inputs().length; k++) {
+                (conv && k == 1 ? weights : readOtherwise).add(op.inputs()[k]);
+            }
+        }
+        weights.removeAll(readOtherwise);
+        return weights;
     }
 
     /** The operators the outputs depend on, in the file's order. */
