@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
@@ -37,9 +38,11 @@ public final class Images {
         }
         JpegFile.Header jpeg = JpegFile.header(file); // null for any other format
         int reduce = reduction(file, jpeg);
-        Mat bgr = Imgcodecs.imread(file.toAbsolutePath().toString(), reduce == 1 ? Imgcodecs.IMREAD_COLOR
-                : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4
-                : Imgcodecs.IMREAD_REDUCED_COLOR_8);
+        // a PNG's colour profile is dropped first: libpng warns on stderr about many (PngFile)
+        byte[] png = jpeg == null ? PngFile.withoutColourProfile(file) : null;
+        Mat bgr = png != null ? decode(png) : Imgcodecs.imread(file.toAbsolutePath().toString(), reduce == 1
+                ? Imgcodecs.IMREAD_COLOR : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2
+                : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4 : Imgcodecs.IMREAD_REDUCED_COLOR_8);
         try {
             if (bgr.empty()) {
                 if (VIDEO_EXTENSIONS.contains(ImageFolder.extension(file))) {
@@ -76,6 +79,16 @@ public final class Images {
             return img;
         } finally {
             bgr.release();
+        }
+    }
+
+    /** An image file's bytes decoded by OpenCV as 8-bit BGR, as {@code imread} reads a file. */
+    private static Mat decode(byte[] bytes) {
+        MatOfByte buffer = new MatOfByte(bytes);
+        try {
+            return Imgcodecs.imdecode(buffer, Imgcodecs.IMREAD_COLOR);
+        } finally {
+            buffer.release();
         }
     }
 
