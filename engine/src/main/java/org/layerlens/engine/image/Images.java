@@ -38,8 +38,8 @@ public final class Images {
         }
         JpegFile.Header jpeg = JpegFile.header(file); // null for any other format
         int reduce = reduction(file, jpeg);
-        // a PNG's colour profile is dropped first: libpng warns on stderr about many (PngFile)
-        byte[] png = jpeg == null ? PngFile.withoutColourProfile(file) : null;
+        // a PNG is checked and its colour profile dropped first: libpng says both on stderr (PngFile)
+        byte[] png = jpeg == null ? PngFile.prepared(file) : null;
         Mat bgr = png != null ? decode(png) : Imgcodecs.imread(file.toAbsolutePath().toString(), reduce == 1
                 ? Imgcodecs.IMREAD_COLOR : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2
                 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4 : Imgcodecs.IMREAD_REDUCED_COLOR_8);
