@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
@@ -38,11 +37,12 @@ public final class Images {
         }
         JpegFile.Header jpeg = JpegFile.header(file); // null for any other format
         int reduce = reduction(file, jpeg);
-        // a PNG is checked and its colour profile dropped first: libpng says both on stderr (PngFile)
-        byte[] png = jpeg == null ? PngFile.prepared(file) : null;
-        Mat bgr = png != null ? decode(png) : Imgcodecs.imread(file.toAbsolutePath().toString(), reduce == 1
-                ? Imgcodecs.IMREAD_COLOR : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2
-                : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4 : Imgcodecs.IMREAD_REDUCED_COLOR_8);
+        // a PNG is checked, and its colour profile dropped, first: libpng says both on stderr (PngFile)
+        List<PngFile.Span> profiles = jpeg == null && PngFile.isPng(file) ? PngFile.check(file) : List.of();
+        Mat bgr = !profiles.isEmpty() ? decodeWithout(file, profiles) : Imgcodecs.imread(
+                file.toAbsolutePath().toString(), reduce == 1 ? Imgcodecs.IMREAD_COLOR
+                        : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4
+                        : Imgcodecs.IMREAD_REDUCED_COLOR_8);
         try {
             if (bgr.empty()) {
                 if (VIDEO_EXTENSIONS.contains(ImageFolder.extension(file))) {
@@ -82,13 +82,13 @@ public final class Images {
         }
     }
 
-    /** An image file's bytes decoded by OpenCV as 8-bit BGR, as {@code imread} reads a file. */
-    private static Mat decode(byte[] bytes) {
-        MatOfByte buffer = new MatOfByte(bytes);
+    /** A PNG decoded by OpenCV as 8-bit BGR, as {@code imread} reads it, without the chunks {@code left}. */
+    private static Mat decodeWithout(Path file, List<PngFile.Span> left) throws IOException {
+        Mat bytes = PngFile.without(file, left);
         try {
-            return Imgcodecs.imdecode(buffer, Imgcodecs.IMREAD_COLOR);
+            return Imgcodecs.imdecode(bytes, Imgcodecs.IMREAD_COLOR);
         } finally {
-            buffer.release();
+            bytes.release();
         }
     }
 

@@ -1,95 +1,141 @@
 package org.layerlens.engine.image;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32;
 
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+
 /**
- * A PNG's chunks, checked and prepared before OpenCV decodes the file, for what libpng would
- * otherwise say on the process's standard error, past anything LayerLens can catch:
+ * A PNG's chunks, checked (and its colour profile dropped) before OpenCV decodes the file, for
+ * what libpng would otherwise say on the process's standard error, past anything LayerLens can
+ * catch:
  * <ul>
- * <li>a file cut short, or a critical chunk (image header, palette, image data, end) that fails
- * its checksum: libpng printed "libpng error: Read Error" or "IDAT: invalid distance too far
- * back" and OpenCV then read nothing, which LayerLens reported as "not an image OpenCV can read"
- * (of a .png). Such a file is refused here with one line saying where it is cut or damaged;</li>
- * <li>an embedded colour profile (the iCCP chunk) is dropped: OpenCV does no colour management,
- * so no pixel changes, but libpng printed "iCCP: known incorrect sRGB profile" twice per read for
- * a profile that many programs wrote (two bundled sample images, scikit-image's astronaut and
- * chelsea, did it on every command).</li>
+ * <li>a file cut short, a chunk length over the format's 2^31 - 1, or a critical chunk (image
+ * header, palette, image data, end) that fails its checksum: libpng printed "libpng error: Read
+ * Error" or "IDAT: invalid distance too far back" and OpenCV then read nothing, which LayerLens
+ * reported as "not an image OpenCV can read" (of a .png). Such a file is refused here with one
+ * line saying where it is cut or damaged;</li>
+ * <li>an embedded colour profile (iCCP chunk) is dropped: OpenCV does no colour management, so no
+ * pixel changes, but libpng printed "iCCP: known incorrect sRGB profile" twice per read for a
+ * profile many programs wrote (two bundled sample images, scikit-image's astronaut and chelsea,
+ * did it on every command).</li>
  * </ul>
- * Ancillary chunks other than iCCP are left as they are: libpng skips a damaged one and decodes.
+ * Damaged ancillary chunks other than iCCP are left to libpng, which skips them (warning on stderr).
+ * The file is walked chunk by chunk through a small buffer; nothing of its size is held on the
+ * Java heap (holding it there took four 45 MB PNGs read at once past a 256 MB heap).
  */
 final class PngFile {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    /** A chunk's length, type and CRC around its data. */
-    private static final int CHUNK_FRAME = 12;
-    /**
-     * Larger files are left to OpenCV as they are: checking holds the file in a Java array and
-     * decoding copies it to native memory, which for a PNG this size would add twice its size to
-     * the peak (the installed app runs in a 256 MB heap). An 8001 x 6001 PNG of 6 MB: peak
-     * resident 345 -> 368 MB, read in the same time.
-     */
-    private static final long LARGEST = 64L << 20;
+    /** A chunk's length and type before its data, its CRC after. */
+    private static final int HEADER = 8;
+    private static final int CRC = 4;
+    /** The format's largest chunk length. */
+    private static final long MAX_LENGTH = Integer.MAX_VALUE;
+    private static final int BLOCK = 1 << 16;
+
+    /** Where a chunk sits: its first byte and its whole size (header, data, CRC). */
+    record Span(long at, long size) {
+    }
 
     private PngFile() {
     }
 
-    /**
-     * The bytes for OpenCV to decode: the file's, without its iCCP chunk; null when it is not a
-     * PNG (or over 64 MB), to be read as it is. An IOException naming the file and the place where
-     * it is cut short or damaged.
-     */
-    static byte[] prepared(Path file) throws IOException {
-        if (!isPng(file) || Files.size(file) > LARGEST) {
-            return null;
+    /** Whether {@code file} starts as a PNG. */
+    static boolean isPng(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = read(ch, 0, SIGNATURE.length);
+            return b != null && java.util.Arrays.equals(b.array(), SIGNATURE);
         }
-        byte[] all = Files.readAllBytes(file);
-        int at = SIGNATURE.length;
-        int profileAt = -1;
-        int profileLength = 0;
-        while (true) {
-            if (at + 8 > all.length) {
-                throw new IOException(file + ": a PNG cut short: it ends at byte " + all.length
-                        + " with no end chunk (IEND)");
-            }
-            long length = ByteBuffer.wrap(all, at, 4).getInt() & 0xffffffffL;
-            String type = new String(all, at + 4, 4, StandardCharsets.US_ASCII);
-            if (at + CHUNK_FRAME + length > all.length) {
-                throw new IOException(file + ": a PNG cut short: its " + type + " chunk at byte " + at + " needs "
-                        + (CHUNK_FRAME + length) + " bytes; the file ends " + (all.length - at) + " bytes after it starts");
-            }
-            int n = (int) length;
-            if (critical(all[at + 4]) && crc(all, at + 4, 4 + n) != (ByteBuffer.wrap(all, at + 8 + n, 4).getInt()
-                    & 0xffffffffL)) {
-                throw new IOException(file + ": a damaged PNG: its " + type + " chunk at byte " + at
-                        + " fails its checksum (CRC)");
-            }
-            if (type.equals("iCCP") && profileAt < 0) {
-                profileAt = at;
-                profileLength = CHUNK_FRAME + n;
-            }
-            if (type.equals("IEND")) {
-                break;
-            }
-            at += CHUNK_FRAME + n;
-        }
-        if (profileAt < 0) {
-            return all;
-        }
-        byte[] out = new byte[all.length - profileLength];
-        System.arraycopy(all, 0, out, 0, profileAt);
-        System.arraycopy(all, profileAt + profileLength, out, profileAt, all.length - profileAt - profileLength);
-        return out;
     }
 
-    private static boolean isPng(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return Arrays.equals(in.readNBytes(SIGNATURE.length), SIGNATURE);
+    /**
+     * The colour profiles of a PNG whose chunks all check; an IOException naming the file and
+     * where it is cut short or damaged.
+     */
+    static List<Span> check(Path file) throws IOException {
+        List<Span> profiles = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long at = SIGNATURE.length;
+            while (true) {
+                ByteBuffer header = read(ch, at, HEADER);
+                if (header == null) {
+                    throw new IOException(file + ": a PNG cut short: it ends at byte " + size
+                            + " with no end chunk (IEND)");
+                }
+                long length = header.getInt(0) & 0xffffffffL;
+                String type = new String(header.array(), 4, 4, StandardCharsets.US_ASCII);
+                if (length > MAX_LENGTH) {
+                    throw new IOException(file + ": a damaged PNG: the chunk at byte " + at + " declares " + length
+                            + " bytes, more than the format allows");
+                }
+                long whole = HEADER + length + CRC;
+                if (at + whole > size) {
+                    throw new IOException(file + ": a PNG cut short: its " + type + " chunk at byte " + at + " needs "
+                            + whole + " bytes; the file ends " + (size - at) + " bytes after it starts");
+                }
+                if (critical(header.get(4)) && crc(ch, at + 4, 4 + length) != (read(ch, at + HEADER + length, CRC)
+                        .getInt(0) & 0xffffffffL)) {
+                    throw new IOException(file + ": a damaged PNG: its " + type + " chunk at byte " + at
+                            + " fails its checksum (CRC)");
+                }
+                if (type.equals("iCCP")) {
+                    profiles.add(new Span(at, whole));
+                }
+                if (type.equals("IEND")) {
+                    return profiles;
+                }
+                at += whole;
+            }
+        }
+    }
+
+    /**
+     * The file without the chunks {@code left}, in native memory for {@code Imgcodecs.imdecode}
+     * (the caller releases it).
+     */
+    static Mat without(Path file, List<Span> left) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long kept = size;
+            for (Span s : left) {
+                kept -= s.size();
+            }
+            if (kept > Integer.MAX_VALUE) {
+                throw new IOException(file + ": a PNG of " + size + " bytes; LayerLens reads PNGs up to 2 GB");
+            }
+            Mat out = new Mat(1, (int) kept, CvType.CV_8U);
+            byte[] block = new byte[BLOCK];
+            int to = 0;
+            long at = 0;
+            int next = 0;
+            while (at < size) {
+                if (next < left.size() && at == left.get(next).at()) {
+                    at += left.get(next++).size();
+                    continue;
+                }
+                long end = next < left.size() ? left.get(next).at() : size;
+                int n = (int) Math.min(BLOCK, end - at);
+                ByteBuffer b = ByteBuffer.wrap(block, 0, n);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, at + b.position()) < 0) {
+                        out.release();
+                        throw new IOException(file + ": shorter than when it was checked");
+                    }
+                }
+                out.put(0, to, n == BLOCK ? block : java.util.Arrays.copyOf(block, n));
+                to += n;
+                at += n;
+            }
+            return out;
         }
     }
 
@@ -98,9 +144,36 @@ final class PngFile {
         return (firstOfType & 0x20) == 0;
     }
 
-    private static long crc(byte[] data, int from, int length) {
+    /** The CRC-32 of {@code length} bytes from {@code at}, read in blocks. */
+    private static long crc(FileChannel ch, long at, long length) throws IOException {
         CRC32 c = new CRC32();
-        c.update(data, from, length);
+        ByteBuffer b = ByteBuffer.allocate(BLOCK);
+        long done = 0;
+        while (done < length) {
+            b.clear();
+            b.limit((int) Math.min(BLOCK, length - done));
+            int n = ch.read(b, at + done);
+            if (n < 0) {
+                throw new IOException("ends while being read");
+            }
+            b.flip();
+            c.update(b);
+            done += n;
+        }
         return c.getValue();
+    }
+
+    /** {@code n} bytes at {@code position}, or null where the file ends before them. */
+    private static ByteBuffer read(FileChannel ch, long position, int n) throws IOException {
+        if (position + n > ch.size()) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b, position + b.position()) < 0) {
+                return null;
+            }
+        }
+        return b;
     }
 }

@@ -2,8 +2,7 @@ package org.layerlens.engine.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,8 +34,7 @@ class PngFileTest {
         Path file = TestData.sampleImage(name);
         byte[] original = Files.readAllBytes(file);
         assertTrue(contains(original, "iCCP"), name + " has no colour profile: this test checks nothing");
-        byte[] stripped = PngFile.prepared(file);
-        assertNotNull(stripped);
+        byte[] stripped = stripped(file);
         assertTrue(stripped.length < original.length);
         assertTrue(!contains(stripped, "iCCP"), "the iCCP chunk is still there");
 
@@ -56,9 +54,26 @@ class PngFileTest {
 
     @Test
     void otherFilesAreReadAsTheyAre() throws Exception {
-        Path plain = TestData.sampleImage("shapes-01.png");
-        assertArrayEquals(Files.readAllBytes(plain), PngFile.prepared(plain), "a PNG without a profile");
-        assertNull(PngFile.prepared(TestData.sampleImage("faust_github.jpg")), "a JPEG");
+        assertTrue(PngFile.check(TestData.sampleImage("shapes-01.png")).isEmpty(), "a PNG without a profile");
+        assertFalse(PngFile.isPng(TestData.sampleImage("faust_github.jpg")), "a JPEG");
+    }
+
+    /** Every colour profile goes (libpng warns about each), the rest of the file stays as it was. */
+    @Test
+    void twoProfilesBothGo(@TempDir Path dir) throws Exception {
+        byte[] png = Files.readAllBytes(TestData.sampleImage("astronaut.png"));
+        int at = indexOf(png, "iCCP") - 4;
+        int whole = 12 + java.nio.ByteBuffer.wrap(png, at, 4).getInt();
+        byte[] twice = new byte[png.length + whole];
+        System.arraycopy(png, 0, twice, 0, at + whole);
+        System.arraycopy(png, at, twice, at + whole, png.length - at);
+        Path file = dir.resolve("twice.png");
+        Files.write(file, twice);
+        assertEquals(2, PngFile.check(file).size());
+        byte[] without = stripped(file);
+        assertEquals(png.length - whole, without.length);
+        assertFalse(contains(without, "iCCP"));
+        assertArrayEquals(Images.read(TestData.sampleImage("astronaut.png")).rgb(), Images.read(file).rgb());
     }
 
     /**
@@ -93,13 +108,38 @@ class PngFileTest {
         assertEquals(damaged + ": a damaged PNG: its IDAT chunk at byte " + idat + " fails its checksum (CRC)",
                 assertThrows(IOException.class, () -> Images.read(damaged)).getMessage());
 
-        // a damaged ancillary chunk (the colour profile here): read, without it
-        byte[] profile = Files.readAllBytes(TestData.sampleImage("astronaut.png"));
-        int iccp = indexOf(profile, "iCCP") - 4;
-        profile[iccp + 20] ^= 0x55;
+        byte[] huge = png.clone();
+        java.nio.ByteBuffer.wrap(huge).putInt(idat, 0xffffffff);
+        Path length = dir.resolve("length.png");
+        Files.write(length, huge);
+        assertEquals(length + ": a damaged PNG: the chunk at byte " + idat + " declares 4294967295 bytes, more than "
+                + "the format allows", assertThrows(IOException.class, () -> Images.read(length)).getMessage());
+
+        // a damaged ancillary chunk (a text comment with a wrong checksum, before the end chunk) is
+        // left to libpng, which skips it: the image reads as it would without it
+        byte[] plain = Files.readAllBytes(TestData.sampleImage("shapes-01.png"));
+        byte[] text = {0, 0, 0, 11, 't', 'E', 'X', 't', 'C', 'o', 'm', 'm', 'e', 'n', 't', 0, 'a', 'b', 'c', 0, 0, 0, 0};
+        byte[] withText = new byte[plain.length + text.length];
+        System.arraycopy(plain, 0, withText, 0, plain.length - 12);
+        System.arraycopy(text, 0, withText, plain.length - 12, text.length);
+        System.arraycopy(plain, plain.length - 12, withText, plain.length - 12 + text.length, 12);
         Path ancillary = dir.resolve("ancillary.png");
-        Files.write(ancillary, profile);
-        assertEquals(512, Images.read(ancillary).width());
+        Files.write(ancillary, withText);
+        assertTrue(PngFile.check(ancillary).isEmpty());
+        assertArrayEquals(Images.read(TestData.sampleImage("shapes-01.png")).rgb(), Images.read(ancillary).rgb());
+    }
+
+    /** The bytes {@link PngFile#without} gives OpenCV for {@code file}, without its colour profiles. */
+    private static byte[] stripped(Path file) throws IOException {
+        OpenCv.load();
+        Mat m = PngFile.without(file, PngFile.check(file));
+        try {
+            byte[] b = new byte[(int) m.total()];
+            m.get(0, 0, b);
+            return b;
+        } finally {
+            m.release();
+        }
     }
 
     private static boolean contains(byte[] data, String type) {
