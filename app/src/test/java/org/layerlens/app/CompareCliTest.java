@@ -8,9 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,26 +59,11 @@ class CompareCliTest {
     @Test
     void aSnapshotInCompareModeShowsTheFirstDivergentModule(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("compare.png");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless",
-                "-Dprism.order=sw", "-Dprism.text=t2k", "-Dheadless.geometry=1920x1200-32",
-                "org.layerlens.app.Main", "--model",
-                Repo.randomModel().toString(), "--image", Repo.sample("shapes-01.png").toString(), "--compare",
-                "image:" + Repo.sample("shapes-02.png"), "--tab", "compare", "--snapshot", png.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("DISPLAY");
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(240, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("still running after 240 s");
-        }
-        String o = Files.readString(out);
-        assertEquals(0, p.exitValue(), o + Files.readString(err));
+        ChildJvm.Result r = ChildJvm.run(true, "--model", Repo.randomModel().toString(), "--image",
+                Repo.sample("shapes-01.png").toString(), "--compare", "image:" + Repo.sample("shapes-02.png"), "--tab",
+                "compare", "--snapshot", png.toString());
+        String o = r.out();
+        assertEquals(0, r.code(), o + r.err());
         // two different scenes part at the first convolution: the snapshot shows that module
         assertTrue(o.contains("wrote " + png + ": mb2-ssd-lite-random-4.pth, module base_net.0.0,"), o);
         assertTrue(Files.size(png) > 10_000);

@@ -8,9 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,32 +29,6 @@ class WindowCliTest {
         return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
-    /** Runs the app in a child JVM; {@code headless} adds the Monocle platform, otherwise no display at all. */
-    private static Result child(boolean headless, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path")));
-        if (headless) {
-            cmd.addAll(List.of("-Dglass.platform=Monocle", "-Dmonocle.platform=Headless", "-Dprism.order=sw",
-                    "-Dprism.text=t2k", "-Dheadless.geometry=1920x1200-32"));
-        }
-        cmd.add("org.layerlens.app.Main");
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("DISPLAY");
-        pb.environment().remove("WAYLAND_DISPLAY");
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        Path out = Files.createTempFile("layerlens-out", ".txt");
-        Path err = Files.createTempFile("layerlens-err", ".txt");
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(240, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("still running after 240 s: " + String.join(" ", args));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
     @Test
     void aLayerTheModelLacksIsOneLineAndAUsageError() {
         Result r = run("--model", Repo.randomModel().toString(), "--layer", "nosuchlayer");
@@ -74,7 +45,7 @@ class WindowCliTest {
 
     @Test
     void aSnapshotWithoutADisplaySaysSoAndNamesXvfbRun(@TempDir Path dir) throws Exception {
-        Result r = child(false, "--snapshot", dir.resolve("x.png").toString());
+        ChildJvm.Result r = ChildJvm.run(false, "--snapshot", dir.resolve("x.png").toString());
         assertEquals(1, r.code(), r.err());
         assertEquals("layerlens: no display to open the window on (DISPLAY is not set); for --snapshot or --measure "
                 + "without a screen, run it under a virtual one: xvfb-run -a java -jar layerlens.jar --snapshot "
@@ -85,7 +56,7 @@ class WindowCliTest {
     @Test
     void aFacesSnapshotWithoutLayerShowsFacesFirstSource(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("faces.png");
-        Result r = child(true, "--model", "faces-v1", "--image", Repo.sample("astronaut.png").toString(),
+        ChildJvm.Result r = ChildJvm.run(true, "--model", "faces-v1", "--image", Repo.sample("astronaut.png").toString(),
                 "--snapshot", png.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("wrote " + png + ": faces-v1 (face-api SSD MobileNetV1: face), module "
