@@ -39,7 +39,7 @@ record Compiled(Graph lowered, Graph graph, Kernel[] kernels) {
         }
         // the kernels hold the weights now; the graph kept for the plan and the module timings
         // keeps the ops' shapes only, or every folded convolution's weights stay on the heap twice
-        // (the default model: live heap after a full collection 37 -> 25 MB)
+        // (the default model: live heap after a full collection 37 -> 26 MB)
         return new Compiled(lowered, graph.withOps(shapes, graph.modules(), graph.valueCount()), kernels);
     }
 }

@@ -38,7 +38,7 @@ public final class Images {
         JpegFile.Header jpeg = JpegFile.header(file); // null for any other format
         int reduce = reduction(file, jpeg);
         // a PNG is checked, and its colour profile dropped, first: libpng says both on stderr (PngFile)
-        List<PngFile.Span> profiles = jpeg == null && PngFile.isPng(file) ? PngFile.check(file) : List.of();
+        List<PngFile.Span> profiles = jpeg == null ? PngFile.check(file) : List.of();
         Mat bgr = !profiles.isEmpty() ? decodeWithout(file, profiles) : Imgcodecs.imread(
                 file.toAbsolutePath().toString(), reduce == 1 ? Imgcodecs.IMREAD_COLOR
                         : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4

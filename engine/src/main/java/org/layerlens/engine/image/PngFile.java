@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 
@@ -48,21 +49,17 @@ final class PngFile {
     private PngFile() {
     }
 
-    /** Whether {@code file} starts as a PNG. */
-    static boolean isPng(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = read(ch, 0, SIGNATURE.length);
-            return b != null && java.util.Arrays.equals(b.array(), SIGNATURE);
-        }
-    }
-
     /**
-     * The colour profiles of a PNG whose chunks all check; an IOException naming the file and
-     * where it is cut short or damaged.
+     * The colour profiles of a PNG whose chunks all check (none for a file that is not a PNG: read
+     * as it is); an IOException naming the file and where it is cut short or damaged.
      */
     static List<Span> check(Path file) throws IOException {
         List<Span> profiles = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer signature = read(ch, 0, SIGNATURE.length);
+            if (signature == null || !Arrays.equals(signature.array(), SIGNATURE)) {
+                return profiles;
+            }
             long size = ch.size();
             long at = SIGNATURE.length;
             // one block for every checksum: a block per chunk (a PNG's image data comes in many
@@ -127,14 +124,11 @@ final class PngFile {
                 }
                 long end = next < left.size() ? left.get(next).at() : size;
                 int n = (int) Math.min(BLOCK, end - at);
-                ByteBuffer b = ByteBuffer.wrap(block, 0, n);
-                while (b.hasRemaining()) {
-                    if (ch.read(b, at + b.position()) < 0) {
-                        out.release();
-                        throw new IOException(file + ": shorter than when it was checked");
-                    }
+                if (!readFully(ch, ByteBuffer.wrap(block, 0, n), at)) {
+                    out.release();
+                    throw new IOException(file + ": shorter than when it was checked");
                 }
-                out.put(0, to, n == BLOCK ? block : java.util.Arrays.copyOf(block, n));
+                out.put(0, to, n == BLOCK ? block : Arrays.copyOf(block, n));
                 to += n;
                 at += n;
             }
@@ -167,15 +161,18 @@ final class PngFile {
 
     /** {@code n} bytes at {@code position}, or null where the file ends before them. */
     private static ByteBuffer read(FileChannel ch, long position, int n) throws IOException {
-        if (position + n > ch.size()) {
-            return null;
-        }
         ByteBuffer b = ByteBuffer.allocate(n);
+        return position + n <= ch.size() && readFully(ch, b, position) ? b : null;
+    }
+
+    /** Fills {@code b} from {@code position} on; false where the file ends first. */
+    private static boolean readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+        long start = position - b.position();
         while (b.hasRemaining()) {
-            if (ch.read(b, position + b.position()) < 0) {
-                return null;
+            if (ch.read(b, start + b.position()) < 0) {
+                return false;
             }
         }
-        return b;
+        return true;
     }
 }
