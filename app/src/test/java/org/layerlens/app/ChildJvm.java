@@ -12,14 +12,11 @@ import java.util.concurrent.TimeUnit;
  * standard error. One engine thread (OMP_NUM_THREADS=1), no display.
  */
 final class ChildJvm {
-    record Result(int code, String out, String err) {
-    }
-
     private ChildJvm() {
     }
 
     /** Runs Main with {@code args}; {@code headless} adds the Monocle platform the window tests use. */
-    static Result run(boolean headless, String... args) throws Exception {
+    static Cli.Result run(boolean headless, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
         if (headless) {
@@ -42,7 +39,7 @@ final class ChildJvm {
                 p.destroyForcibly();
                 throw new AssertionError("still running after 240 s: " + String.join(" ", args));
             }
-            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            return new Cli.Result(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

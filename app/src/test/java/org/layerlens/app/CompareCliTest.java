@@ -2,15 +2,14 @@ package org.layerlens.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.layerlens.app.Cli.run;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.app.Cli.Result;
 
 /**
  * The window's --compare and --dataset: wrong values are one line and a usage error before any
@@ -18,17 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * module (in a child JVM on the headless Monocle platform: JavaFX starts once per process).
  */
 class CompareCliTest {
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
-        return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void wrongValuesAreOneLineAndAUsageError(@TempDir Path dir) {
         Result q = run("--compare", "jpeg:0");
@@ -59,7 +47,7 @@ class CompareCliTest {
     @Test
     void aSnapshotInCompareModeShowsTheFirstDivergentModule(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("compare.png");
-        ChildJvm.Result r = ChildJvm.run(true, "--model", Repo.randomModel().toString(), "--image",
+        Result r = ChildJvm.run(true, "--model", Repo.randomModel().toString(), "--image",
                 Repo.sample("shapes-01.png").toString(), "--compare", "image:" + Repo.sample("shapes-02.png"), "--tab",
                 "compare", "--snapshot", png.toString());
         String o = r.out();

@@ -3,9 +3,6 @@ package org.layerlens.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,12 +31,9 @@ class DefaultModelTest {
 
     /** {@code eval}'s AP per class and, under "mAP", their mean. */
     private static Map<String, Double> eval(String dataset) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"eval", "--model", "default", "--dataset", dataset},
-                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-        assertEquals(0, code, e.toString(StandardCharsets.UTF_8));
-        String out = o.toString(StandardCharsets.UTF_8);
+        Cli.Result r = Cli.run("eval", "--model", "default", "--dataset", dataset);
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
         System.out.println(dataset + ":\n" + out);
         Map<String, Double> ap = new LinkedHashMap<>();
         Matcher c = Pattern.compile("(?m)^(\\S+)\\s+AP@0.5 ([0-9.]+)$").matcher(out);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.layerlens.app.Cli.Result;
 
 /**
  * What native libraries print goes to the process's own standard error, past anything Java can
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class NativeStderrTest {
     @Test
     void samplePngsWithAColourProfileReadWithoutLibpngWarnings() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(false, "detect", "--threads", "1", "--image",
+        Result r = ChildJvm.run(false, "detect", "--threads", "1", "--image",
                 Repo.sample("astronaut.png").toString(), "--image", Repo.sample("chelsea.png").toString());
         String o = r.out();
         String e = r.err();

@@ -2,15 +2,14 @@ package org.layerlens.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.layerlens.app.Cli.run;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.layerlens.app.Cli.Result;
 
 /**
  * The window's command line: --layer a model lacks, --snapshot without a display, and a snapshot
@@ -18,17 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the headless Monocle platform the window tests use.
  */
 class WindowCliTest {
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
-        return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void aLayerTheModelLacksIsOneLineAndAUsageError() {
         Result r = run("--model", Repo.randomModel().toString(), "--layer", "nosuchlayer");
@@ -45,7 +33,7 @@ class WindowCliTest {
 
     @Test
     void aSnapshotWithoutADisplaySaysSoAndNamesXvfbRun(@TempDir Path dir) throws Exception {
-        ChildJvm.Result r = ChildJvm.run(false, "--snapshot", dir.resolve("x.png").toString());
+        Result r = ChildJvm.run(false, "--snapshot", dir.resolve("x.png").toString());
         assertEquals(1, r.code(), r.err());
         assertEquals("layerlens: no display to open the window on (DISPLAY is not set); for --snapshot or --measure "
                 + "without a screen, run it under a virtual one: xvfb-run -a java -jar layerlens.jar --snapshot "
@@ -56,7 +44,7 @@ class WindowCliTest {
     @Test
     void aFacesSnapshotWithoutLayerShowsFacesFirstSource(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("faces.png");
-        ChildJvm.Result r = ChildJvm.run(true, "--model", "faces-v1", "--image", Repo.sample("astronaut.png").toString(),
+        Result r = ChildJvm.run(true, "--model", "faces-v1", "--image", Repo.sample("astronaut.png").toString(),
                 "--snapshot", png.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("wrote " + png + ": faces-v1 (face-api SSD MobileNetV1: face), module "
