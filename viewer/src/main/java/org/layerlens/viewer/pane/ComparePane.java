@@ -15,7 +15,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.SplitPane;
@@ -139,23 +138,12 @@ public final class ComparePane extends SplitPane {
         FlowPane settings = new FlowPane(6, 4, label("Tolerance"), tolerance, label("Column"), metric);
         settings.setAlignment(Pos.CENTER_LEFT);
 
-        ProgressBar progress = new ProgressBar();
-        progress.setPrefWidth(110);
-        progress.progressProperty().bind(Bindings.when(cmp.runningProperty()).then(cmp.progressProperty())
-                .otherwise(0.0));
-        Button cancel = new Button("Cancel");
-        cancel.setId("compareCancel");
-        cancel.disableProperty().bind(cmp.runningProperty().not());
-        cancel.setOnAction(e -> cmp.cancel());
         Button off = new Button("Stop comparing");
         off.setId("compareStop");
         off.disableProperty().bind(cmp.sourceProperty().isNull());
         off.setOnAction(e -> cmp.stop());
-        progress.setMinWidth(40); // the bar gives way in a narrow tab, not the buttons' words
-        cancel.setMinWidth(Button.USE_PREF_SIZE);
         off.setMinWidth(Button.USE_PREF_SIZE);
-        HBox run = new HBox(6, progress, cancel, off);
-        run.setAlignment(Pos.CENTER_LEFT);
+        HBox run = JobControls.row("compare", 110, cmp.runningProperty(), cmp.progressProperty(), cmp::cancel, off);
         Label status = wrapping(new Label());
         status.setId("compareStatus");
         status.textProperty().bind(cmp.statusProperty());

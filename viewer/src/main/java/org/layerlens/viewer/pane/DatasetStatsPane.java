@@ -12,7 +12,6 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -69,16 +68,7 @@ public final class DatasetStatsPane extends SplitPane {
         HBox pick = new HBox(6, choose, again, folder);
         pick.setAlignment(Pos.CENTER_LEFT);
 
-        ProgressBar progress = new ProgressBar();
-        progress.setPrefWidth(140);
-        progress.progressProperty().bind(Bindings.when(stats.runningProperty()).then(stats.progressProperty())
-                .otherwise(0.0));
-        Button cancel = new Button("Cancel");
-        cancel.setId("statsCancel");
-        cancel.disableProperty().bind(stats.runningProperty().not());
-        cancel.setOnAction(e -> stats.cancel());
-        HBox run = new HBox(6, progress, cancel);
-        run.setAlignment(Pos.CENTER_LEFT);
+        HBox run = JobControls.row("stats", 140, stats.runningProperty(), stats.progressProperty(), stats::cancel);
         Label status = new Label();
         status.setId("statsStatus");
         status.setWrapText(true);
