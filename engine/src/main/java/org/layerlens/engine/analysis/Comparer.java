@@ -135,7 +135,8 @@ public final class Comparer {
         List<Detection> da = a.output().detections(o.scoreThreshold());
         List<Detection> db = b.output().detections(o.scoreThreshold());
         if (o.mirrorB()) {
-            double width = b.image().width();
+            // boxes are in the file's pixels: a photo kept smaller than its file is reflected about the file's width
+            double width = b.image().originalWidth();
             db = db.stream().map(d -> Mirror.detection(d, width)).toList();
         }
         db = inFrameOf(a.image(), b.image(), db);

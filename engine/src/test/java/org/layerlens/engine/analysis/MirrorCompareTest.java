@@ -129,6 +129,38 @@ class MirrorCompareTest {
         }
     }
 
+    /**
+     * A photo kept smaller than its file (over 16 megapixels): its boxes are in the file's pixels,
+     * so B's are reflected about the file's width. Reflected about the kept width, every B box lay
+     * (file width - kept width) to the left and none paired (a 6000 x 6000 photo kept at 4000).
+     */
+    @Test
+    void aShrunkPhotosMirrorPairsInTheFilesFrame() throws IOException {
+        Path pth = TestData.sampleImage("shapes-01.png").getParent().getParent()
+                .resolve("app/src/main/resources/org/layerlens/app/models/default.pth");
+        Model trained = Model.open(pth, pth.resolveSibling("default-labels.txt"));
+        LoadedImage read = Images.read(TestData.sampleImage("shapes-01.png"));
+        int w = read.width();
+        int h = read.height();
+        // as Images.read keeps a photo three times the size: the file's size is the original
+        LoadedImage a = new LoadedImage(read.source(), w, h, read.rgb(), 3 * w, 3 * h);
+        byte[] px = new byte[read.rgb().length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                System.arraycopy(read.rgb(), (y * w + x) * 3, px, (y * w + (w - 1 - x)) * 3, 3);
+            }
+        }
+        LoadedImage b = new LoadedImage(null, w, h, px, 3 * w, 3 * h);
+        Comparison c = Comparer.images(trained, a, b, Comparer.Options.DEFAULT.mirrored(), Progress.NONE, null);
+        assertFalse(c.detectionsA().isEmpty());
+        for (DetectionPair p : c.pairs()) {
+            String says = (p.a() == null ? "-" : p.a().label() + " " + p.a().box()) + " / "
+                    + (p.b() == null ? "-" : p.b().label() + " " + p.b().box());
+            assertTrue(p.a() != null && p.b() != null && p.iou() > 0.8, "paired in the file's frame: " + says);
+        }
+        assertTrue(c.detectionsA().stream().anyMatch(d -> d.x2() > w), "boxes in the file's pixels, past the kept width");
+    }
+
     @Test
     void boxesAreReflectedIntoTheOriginalFrame() {
         Box b = new Box(10, 20, 50, 80);
