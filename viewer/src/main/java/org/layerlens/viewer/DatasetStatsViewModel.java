@@ -193,8 +193,11 @@ public final class DatasetStatsViewModel {
             throw new IOException(folder + ": none of its " + images.size() + " file(s) is a readable image");
         }
         if (warnings.size() > WARNINGS_SHOWN) {
+            // warnings are more than skipped files (a subfolder not read, a truncated JPEG that was read)
+            int skipped = s.skipped().size();
             services.ui().execute(() -> vm.notice(Notice.warning(String.format(Locale.ROOT,
-                    "%d files of %s skipped in all (not readable images)", warnings.size(), folder))));
+                    "%d more warning(s) not shown; %d file(s) of %s skipped in all (not readable images)",
+                    warnings.size() - WARNINGS_SHOWN, skipped, folder))));
         }
         return new Run(folder, m, s, (System.nanoTime() - t0) / 1e9, workers);
     }

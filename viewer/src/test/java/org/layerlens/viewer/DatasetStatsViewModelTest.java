@@ -103,6 +103,35 @@ class DatasetStatsViewModelTest {
         }
     }
 
+    /**
+     * More warnings than are shown one by one: the closing notice counts the files skipped, not
+     * the warnings (a subfolder not read and a truncated JPEG that was read are warnings too; it
+     * said "4 files skipped" for 2).
+     */
+    @Test
+    void theClosingNoticeCountsSkippedFilesNotWarnings(@TempDir Path tmp) throws Exception {
+        vm = new InspectorViewModel(Fixtures::load, fx.services());
+        fx.onUi(() -> vm.openModel(Fixtures.randomModel().toString(), null));
+        fx.await(120, "the model", () -> vm.modelProperty().get() != null);
+        Path dir = Files.createDirectory(tmp.resolve("mixed"));
+        Files.copy(Fixtures.sample("coffee.png"), dir.resolve("coffee.png"));
+        byte[] jpeg = Files.readAllBytes(Fixtures.sample("messi5.jpg"));
+        Files.write(dir.resolve("cut.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+        Files.writeString(dir.resolve("a.jpg"), "not an image");
+        Files.writeString(dir.resolve("b.png"), "");
+        Files.createDirectory(dir.resolve("more"));
+        DatasetStatsViewModel stats = vm.datasetStats();
+        fx.onUi(() -> stats.start(dir));
+        fx.await(300, "the statistics", () -> !stats.busy() && stats.runProperty().get() != null);
+        assertEquals(2, fx.onUi(() -> stats.runProperty().get()).stats().images(), "coffee.png and the cut JPEG");
+        fx.await(10, "the closing notice", () -> vm.notices().stream()
+                .anyMatch(n -> n.text().contains("skipped in all")));
+        String closing = fx.onUi(() -> vm.notices().stream().map(Notice::text)
+                .filter(t -> t.contains("skipped in all")).findFirst().orElseThrow());
+        assertEquals("1 more warning(s) not shown; 2 file(s) of " + dir + " skipped in all (not readable images)",
+                closing);
+    }
+
     @Test
     void aFolderWithoutImagesIsOneLine(@TempDir Path tmp) throws Exception {
         vm = new InspectorViewModel(Fixtures::load, fx.services());
