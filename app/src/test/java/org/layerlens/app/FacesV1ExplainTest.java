@@ -66,6 +66,22 @@ class FacesV1ExplainTest {
         }
     }
 
+    /**
+     * An image so thin that its short side, resized into the 512 square, rounds to 0 pixels:
+     * face-api's pad factor divided by that 0, and every box was infinite (5118 of 5118 priors
+     * "not finite", 0 detections). Its boxes are finite now, in either orientation.
+     */
+    @Test
+    void aSliverOfAnImageHasFiniteBoxes() throws Exception {
+        Model model = ModelRef.load(ModelRef.FACES_V1, null);
+        for (int[] size : new int[][] {{3, 20000}, {20000, 3}}) {
+            byte[] rgb = new byte[size[0] * size[1] * 3];
+            java.util.Arrays.fill(rgb, (byte) 90);
+            DetectorOutput out = model.detect(new LoadedImage(null, size[0], size[1], rgb));
+            assertEquals(0, out.nonFinitePriors(), size[0] + "x" + size[1]);
+        }
+    }
+
     @Test
     void aPaddedPhotosFieldsAndQueriesAreInItsPixels() throws Exception {
         Model model = ModelRef.load(ModelRef.FACES_V1, null);

@@ -49,12 +49,14 @@ public record PadSquareTf(int size) implements InputTransform {
 
     /**
      * face-api's padX, padY: the padded square's size over the image's size once resized into it
-     * ({@code computeReshapedDimensions}: rounded).
+     * ({@code computeReshapedDimensions}: rounded), that size at least 1 pixel: face-api's own
+     * rounding makes a side under half a pixel 0, and every box infinite (a 3 x 20000 image).
      */
     @Override
     public double[] factors(int width, int height) {
         double scale = (double) size / Math.max(width, height);
-        return new double[] {size / (double) Math.round(width * scale), size / (double) Math.round(height * scale)};
+        return new double[] {size / (double) Math.max(1, Math.round(width * scale)),
+                size / (double) Math.max(1, Math.round(height * scale))};
     }
 
     /**
