@@ -294,6 +294,18 @@ class CliTest {
         Result bare = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--json");
         assertEquals(2, bare.code());
         assertEquals("layerlens: option --json needs a value", bare.err().strip().lines().findFirst().orElse(""));
+        // before another option: the unknown one is named, not the next option's value as 'unexpected'
+        Result before = run("detect", "--bogus", "--image", Repo.sample("coffee.png").toString());
+        assertEquals(2, before.code());
+        assertEquals("layerlens: unknown option --bogus for detect\n", before.err());
+        Result stats = run("stats", "--model", MODEL, "--dataset", "somewhere", "--bogus", "--threads", "1");
+        assertEquals("layerlens: unknown option --bogus for stats\n", stats.err());
+        Result middle = run("detect", "--model", MODEL, "--json", "--image", Repo.sample("coffee.png").toString());
+        assertEquals("layerlens: option --json needs a value\n", middle.err());
+        Result extra = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "more.png");
+        assertEquals("layerlens: unexpected argument 'more.png'\n", extra.err());
+        Result eq = run("detect", "--model", MODEL, "--image=" + Repo.sample("coffee.png"));
+        assertEquals(0, eq.code(), eq.err());
     }
 
     /** Every checkpoint variant through {@code dump --layer scores,boxes} against PyTorch (1e-4). */

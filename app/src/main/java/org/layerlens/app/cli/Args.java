@@ -15,8 +15,13 @@ public final class Args {
     private final Map<String, List<String>> options = new LinkedHashMap<>();
     private final Set<String> flags;
 
-    /** The last argument, an option that is not a flag and has no value after it; null when none. */
-    private String lastWithoutValue;
+    /**
+     * Options that are not flags and have no value after them: the last argument, or one followed
+     * by another option (no value starts with "--"; a value that must is written --name=value).
+     */
+    private final List<String> withoutValue = new ArrayList<>();
+    /** The first argument that is neither an option, its value nor the command; null when none. */
+    private String unexpected;
 
     public Args(String[] argv, Set<String> flags) throws UsageException {
         this.flags = flags;
@@ -32,18 +37,20 @@ public final class Args {
                     name = name.substring(0, eq);
                 } else if (flags.contains(name)) {
                     value = "true";
-                } else if (i + 1 < argv.length) {
+                } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
                     value = argv[++i];
                 } else {
-                    // said by allowOnly, which first tells an unknown option (a typo) as such
-                    lastWithoutValue = name;
+                    // said by allowOnly, which first tells an unknown option (a typo) as such: an
+                    // unknown option took the next option as its value and left that option's
+                    // value as an 'unexpected argument' (detect --bogus --image x.png)
+                    withoutValue.add(name);
                     continue;
                 }
                 options.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             } else if (cmd == null) {
                 cmd = a;
-            } else {
-                throw new UsageException("unexpected argument '" + a + "'");
+            } else if (unexpected == null) {
+                unexpected = a; // said by allowOnly, after any unknown option
             }
         }
         this.command = cmd;
@@ -93,16 +100,17 @@ public final class Args {
 
     public void allowOnly(Set<String> allowed) throws UsageException {
         List<String> given = new ArrayList<>(options.keySet());
-        if (lastWithoutValue != null) {
-            given.add(lastWithoutValue);
-        }
+        given.addAll(withoutValue);
         for (String k : given) {
             if (!allowed.contains(k) && !flags.contains(k)) {
                 throw new UsageException("unknown option --" + k + (command == null ? "" : " for " + command));
             }
         }
-        if (lastWithoutValue != null) {
-            throw new UsageException("option --" + lastWithoutValue + " needs a value");
+        if (!withoutValue.isEmpty()) {
+            throw new UsageException("option --" + withoutValue.get(0) + " needs a value");
+        }
+        if (unexpected != null) {
+            throw new UsageException("unexpected argument '" + unexpected + "'");
         }
     }
 
