@@ -276,6 +276,12 @@ class CliTest {
                 "/dev/null");
         assertEquals(0, devNull.code(), devNull.err());
         assertTrue(Files.exists(Path.of("/dev/null")) && !Files.isRegularFile(Path.of("/dev/null")));
+        if (Files.exists(Path.of("/dev/full"))) { // Linux: a device that is always full; the line names it
+            Result full = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--json",
+                    "/dev/full");
+            assertEquals(1, full.code());
+            assertEquals("layerlens: /dev/full: No space left on device\n", full.err());
+        }
         Path real = Files.writeString(dir.resolve("real.json"), "old");
         Path link = Files.createSymbolicLink(dir.resolve("link.json"), real);
         Result viaLink = run("detect", "--model", MODEL, "--image", Repo.sample("shapes-01.png").toString(), "--json",

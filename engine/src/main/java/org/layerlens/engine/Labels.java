@@ -17,9 +17,25 @@ public final class Labels {
     private Labels() {
     }
 
+    /** Larger than any labels file (ImageNet's 21,841 names are 0.3 MB): a photo or a model given by mistake. */
+    static final long MAX_BYTES = 8L << 20;
+
     public static List<String> read(Path file, List<String> notes) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": a folder, not a labels file (one class name a line)");
+        }
+        if (!Files.exists(file)) {
+            throw new IOException(file + ": no such file");
+        }
+        if (Files.size(file) > MAX_BYTES) {
+            throw new IOException(file + ": " + Files.size(file) + " bytes, not a labels file (one class name a line)");
+        }
         List<String> out = new ArrayList<>();
         for (String line : lines(file)) {
+            if (line.indexOf('\0') >= 0) {
+                // no text editor writes a NUL: an image or a model named as the labels
+                throw new IOException(file + ": binary data, not a labels file (one class name a line)");
+            }
             // a byte-order mark (Windows editors write one) would make "BACKGROUND" another name
             String s = (out.isEmpty() && line.startsWith("\uFEFF") ? line.substring(1) : line).strip();
             if (!s.isEmpty()) {
@@ -32,7 +48,10 @@ public final class Labels {
         // TF Object Detection / MediaPipe label maps name the background "???": line k is class k there too
         if (!out.get(0).equalsIgnoreCase("BACKGROUND") && !out.get(0).equals("???")) {
             out.add(0, "BACKGROUND");
-            notes.add(file.getFileName() + " has no BACKGROUND line: class 1 is \"" + out.get(1) + "\"");
+            // a warning (printed without --verbose): if the first line was the background under
+            // another name, every class is now named one off
+            notes.add("warning: " + file.getFileName() + " has no BACKGROUND line, so one was put first: class 1 is \""
+                    + out.get(1) + "\"");
         }
         return out;
     }

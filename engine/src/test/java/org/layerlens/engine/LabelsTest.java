@@ -29,9 +29,25 @@ class LabelsTest {
         assertEquals(List.of("BACKGROUND", "café", "crème"), Labels.read(latin1, notes));
         assertEquals(1, notes.size(), "a note says BACKGROUND was put first");
 
+        assertTrue(notes.get(0).startsWith("warning: latin1.txt has no BACKGROUND line"), notes.get(0));
+
         Path blank = Files.writeString(dir.resolve("blank.txt"), "\n \n");
         assertEquals(blank + ": the labels file is empty",
                 assertThrows(IOException.class, () -> Labels.read(blank, notes)).getMessage());
+    }
+
+    /** What is given as labels by mistake: one line naming it (a folder said only "Is a directory"). */
+    @Test
+    void aFolderAnImageOrNothingIsNotALabelsFile(@TempDir Path dir) throws IOException {
+        List<String> notes = new ArrayList<>();
+        assertEquals(dir + ": a folder, not a labels file (one class name a line)",
+                assertThrows(IOException.class, () -> Labels.read(dir, notes)).getMessage());
+        Path image = Files.copy(TestData.sampleImage("messi5.jpg"), dir.resolve("messi5.jpg"));
+        assertEquals(image + ": binary data, not a labels file (one class name a line)",
+                assertThrows(IOException.class, () -> Labels.read(image, notes)).getMessage());
+        assertEquals(dir.resolve("none.txt") + ": no such file",
+                assertThrows(IOException.class, () -> Labels.read(dir.resolve("none.txt"), notes)).getMessage());
+        assertEquals(List.of(), notes);
     }
 
     @Test

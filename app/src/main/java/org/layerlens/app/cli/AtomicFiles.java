@@ -30,7 +30,11 @@ final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         if (Files.exists(abs) && !Files.isRegularFile(abs)) {
             // a device, a pipe (/dev/stdout, /dev/null, a FIFO): written into, never replaced
-            writer.write(abs);
+            try {
+                writer.write(abs);
+            } catch (IOException e) {
+                throw named(target, e);
+            }
             return;
         }
         if (Files.isSymbolicLink(abs)) {
@@ -56,8 +60,22 @@ final class AtomicFiles {
             // the user named the target, not our temporary file beside it
             throw new IOException(target + ": " + (e instanceof java.nio.file.AccessDeniedException
                     ? "permission denied" : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
+        } catch (IOException e) {
+            throw named(target, e);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * A write's failure with the target's name in front: the operating system's own ("No space
+     * left on device", "Input/output error") names no file.
+     */
+    private static IOException named(Path target, IOException e) {
+        String m = e.getMessage();
+        if (m != null && m.contains(target.toString())) {
+            return e;
+        }
+        return new IOException(target + ": " + (m == null ? e.getClass().getSimpleName() : m), e);
     }
 }
