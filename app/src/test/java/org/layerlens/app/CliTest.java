@@ -265,7 +265,11 @@ class CliTest {
         }
         Result blank = run("detect", "--model", MODEL, "--image", photo.toString(), "--json", "");
         assertEquals(2, blank.code(), blank.err());
-        assertEquals("layerlens: --json needs a file name", blank.err().strip());
+        assertEquals("layerlens: --json needs a value, not an empty one", blank.err().strip());
+        Result noModel = run("detect", "--model", "", "--image", photo.toString());
+        assertEquals("layerlens: --model needs a value, not an empty one\n", noModel.err());
+        Result folder = run("explain", "--model", MODEL, "--image", dir.toString());
+        assertEquals("layerlens: " + dir + ": a folder, not an image\n", folder.err());
     }
 
     /** A device is written into (not refused for its folder, not replaced); a symbolic link's file is replaced, the link kept. */

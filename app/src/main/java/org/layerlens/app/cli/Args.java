@@ -109,6 +109,12 @@ public final class Args {
         if (!withoutValue.isEmpty()) {
             throw new UsageException("option --" + withoutValue.get(0) + " needs a value");
         }
+        for (Map.Entry<String, List<String>> e : options.entrySet()) {
+            // no option takes an empty value: --model "" was read as the current folder
+            if (!flags.contains(e.getKey()) && e.getValue().stream().anyMatch(String::isBlank)) {
+                throw new UsageException("--" + e.getKey() + " needs a value, not an empty one");
+            }
+        }
         if (unexpected != null) {
             throw new UsageException("unexpected argument '" + unexpected + "'");
         }
