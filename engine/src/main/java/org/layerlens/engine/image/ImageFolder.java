@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 /**
  * What a folder job (stats, detect, the window's dataset statistics) reads from a folder: the
  * folder's own files, sorted by name, hidden files and Pascal VOC {@code .xml} annotations left
- * out. Subfolders are not entered (a dataset's root holds {@code JPEGImages/} beside
+ * out (a symbolic link to a file is read as that file; one that leads to no file is listed, and
+ * reading it fails with a warning). Subfolders are not entered (a dataset's root holds {@code JPEGImages/} beside
  * {@code SegmentationClass/} and {@code Annotations/}, which are not all photos to run) but
  * named, so that a folder whose images lie one level down is told so, not called empty.
  *
@@ -39,7 +40,9 @@ public record ImageFolder(Path folder, List<Path> files, List<String> subfolders
                 }
                 if (Files.isDirectory(p)) {
                     subfolders.add(name);
-                } else if (Files.isRegularFile(p) && !extension(p).equals("xml")) {
+                } else if ((Files.isRegularFile(p) || Files.isSymbolicLink(p)) && !extension(p).equals("xml")) {
+                    // a link that leads nowhere (dangling, a loop) is listed, so that reading it
+                    // skips it with a warning instead of dropping it unsaid
                     files.add(p);
                 }
             }

@@ -33,7 +33,8 @@ public final class Images {
     public static LoadedImage read(Path file) throws IOException {
         OpenCv.load();
         if (!Files.isRegularFile(file)) {
-            throw new IOException(file + (Files.isDirectory(file) ? ": a folder, not an image" : ": no such file"));
+            throw new IOException(file + (Files.isDirectory(file) ? ": a folder, not an image"
+                    : Files.isSymbolicLink(file) ? ": a link that leads to no file (dangling, or a loop)" : ": no such file"));
         }
         JpegFile.Header jpeg = JpegFile.header(file); // null for any other format
         int reduce = reduction(file, jpeg);

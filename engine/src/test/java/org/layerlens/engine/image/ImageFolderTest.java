@@ -41,6 +41,24 @@ class ImageFolderTest {
         assertEquals(1, images.otherFiles());
     }
 
+    /** Links that lead to no file are listed, and reading one is one line that says so (they were dropped unsaid). */
+    @Test
+    void linksThatLeadNowhereAreListedAndToldAsSuch(@TempDir Path dir) throws IOException {
+        Path good = Files.copy(org.layerlens.engine.TestData.sampleImage("coffee.png"), dir.resolve("a.png"));
+        Path link = Files.createSymbolicLink(dir.resolve("b.png"), good);
+        Path dangling = Files.createSymbolicLink(dir.resolve("c.png"), dir.resolve("nowhere.png"));
+        Path loop1 = dir.resolve("d.jpg");
+        Path loop2 = dir.resolve("e.jpg");
+        Files.createSymbolicLink(loop1, loop2);
+        Files.createSymbolicLink(loop2, loop1);
+        assertEquals(List.of(good, link, dangling, loop1, loop2), ImageFolder.list(dir).imagesByName().files());
+        assertEquals(Images.read(good).width(), Images.read(link).width(), "a link to an image is that image");
+        for (Path p : List.of(dangling, loop1)) {
+            assertEquals(p + ": a link that leads to no file (dangling, or a loop)",
+                    assertThrows(IOException.class, () -> Images.read(p)).getMessage());
+        }
+    }
+
     @Test
     void nothingToReadIsOneLineThatSaysWhereTheImagesMayBe(@TempDir Path dir) throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
