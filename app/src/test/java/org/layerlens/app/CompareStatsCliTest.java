@@ -55,6 +55,33 @@ class CompareStatsCliTest {
         }
     }
 
+    /**
+     * The window's changed copies of the image on the command line too (--with-image mirrored,
+     * darker[:F], jpeg[:Q]); they were "no such file" there, and --with mirrored "unknown model".
+     * The trained model on a scene and its mirror image: every detection pairs in A's frame.
+     */
+    @Test
+    void aChangedCopyOfTheImageAsTheWindowMakesIt() {
+        String scene = Repo.sample("shapes-01.png").toString();
+        Result mirrored = run("compare", "--model", "default", "--image", scene, "--with-image", "mirrored", "--json", "-");
+        assertEquals(0, mirrored.code(), mirrored.err());
+        JsonObject o = JsonParser.parseString(mirrored.out()).getAsJsonObject();
+        assertEquals(scene + " mirrored", o.get("imageB").getAsString());
+        JsonArray da = o.getAsJsonObject("detections").getAsJsonArray("a");
+        assertFalse(da.isEmpty());
+        for (var d : da) {
+            assertFalse(d.getAsJsonObject().get("match").isJsonNull(), "paired with B's reflected box: " + d);
+        }
+        Result darker = run("compare", "--model", MODEL, "--image", COFFEE, "--with-image", "darker:0.25");
+        assertEquals(0, darker.code(), darker.err());
+        assertTrue(darker.out().contains(" on " + COFFEE + " darker (x0.25)"), darker.out());
+        oneLine(run("compare", "--model", MODEL, "--image", COFFEE, "--with", "mirrored"), 2,
+                "--with takes a second model", "--with-image mirrored");
+        oneLine(run("compare", "--model", MODEL, "--image", COFFEE, "--with", "image:" + COFFEE), 2,
+                "--with-image " + COFFEE);
+        oneLine(run("compare", "--model", MODEL, "--image", COFFEE, "--with-image", "jpeg:0"), 2, "jpeg:QUALITY (1..100)");
+    }
+
     @Test
     void twoImagesOfDifferentSizesAndTheDifferenceImage(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("cmp.json");

@@ -2,6 +2,7 @@ package org.layerlens.app.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.image.Heatmaps;
 import org.layerlens.engine.image.LoadedImage;
+import org.layerlens.viewer.CompareSource;
+import org.layerlens.viewer.ImageVariants;
 
 /**
  * {@code compare}: two models on one image, one model on two images, or a model against its
@@ -45,7 +48,8 @@ final class CompareCommand implements Command {
     public String usage() {
         return "compare  --model A (--with B | --with int8-per-channel|int8-per-tensor --calibration S.json "
                 + "[--range minmax|p999|p9999]\n                 [--export-calibration OUT]) --image I | --model A "
-                + "--image I --with-image J   [--tolerance T] [--json OUT] [--diff-out OUT.png]";
+                + "--image I --with-image J|mirrored|darker[:F]|jpeg[:Q]\n                 [--tolerance T] [--json OUT] "
+                + "[--diff-out OUT.png]";
     }
 
     @Override
@@ -69,6 +73,18 @@ final class CompareCommand implements Command {
         }
         Comparer.Options opt = new Comparer.Options(tol, a.getFraction("threshold", 0.5),
                 Comparer.Options.DEFAULT.matchIou());
+        if (with != null && with.startsWith("image:")) {
+            throw new Args.UsageException("compare: --with takes a second model; for the same model on another image, "
+                    + "--with-image " + with.substring("image:".length()));
+        }
+        if (with != null && changedImage(with) != null) {
+            throw new Args.UsageException("compare: --with takes a second model; for the same model on the image "
+                    + "made different, --with-image " + with);
+        }
+        ImageVariant variant = withImage == null ? null : changedImage(withImage);
+        if (variant != null && variant.kind() == ImageVariants.Kind.MIRRORED) {
+            opt = opt.mirrored();
+        }
         Int8Simulation.Weights int8 = with == null ? null : Int8Simulation.Weights.parse(with);
         Calibration.Choice choice;
         try {
@@ -112,14 +128,16 @@ final class CompareCommand implements Command {
             mb = ma;
         }
         LoadedImage ia = c.read(Paths.get(a.require("image")));
-        LoadedImage ib = withImage == null ? ia : c.read(Paths.get(withImage));
+        LoadedImage ib = withImage == null ? ia
+                : variant != null ? ImageVariants.make(ia, variant.kind(), variant.amount()) : c.read(Paths.get(withImage));
+        String nameB = variant == null ? withImage : a.get("image") + " " + variant.describe();
         Comparison r;
         LayerData diff = null;
         Model modelB = mb;
         try (Passes p = Passes.run(() -> ma.inspectAll(ia, null, null), () -> modelB.inspectAll(ib, null, null), null)) {
             Inspection xa = p.a();
             Inspection xb = p.b();
-            r = Comparer.of(xa, xb, ma.name(), mb.name(), a.get("image"), withImage, opt, null);
+            r = Comparer.of(xa, xb, ma.name(), mb.name(), a.get("image"), nameB, opt, null);
             String worst = r.firstDivergent() != null ? r.firstDivergent() : null;
             if (diffOut != null && worst != null) {
                 diff = Comparer.difference(xa, xb, worst);
@@ -146,6 +164,30 @@ final class CompareCommand implements Command {
             c.out.print(json(r));
         }
         return 0;
+    }
+
+    /** A changed copy of A's image (as the window's Compare makes it): its kind and amount, and what it is called. */
+    private record ImageVariant(ImageVariants.Kind kind, double amount, String describe) {
+    }
+
+    /**
+     * What {@code spec} names when it is not a file: {@code mirrored}, {@code darker[:F]} or
+     * {@code jpeg[:Q]} (the window's --compare words); null for anything else (a file's path).
+     * {@link Args.UsageException} for such a word with an amount out of range.
+     */
+    private static ImageVariant changedImage(String spec) throws Args.UsageException {
+        String word = spec.split(":", 2)[0];
+        if (!Set.of("mirrored", "darker", "jpeg").contains(word) || Files.exists(Paths.get(spec))) {
+            return null;
+        }
+        try {
+            if (CompareSource.parse(spec) instanceof CompareSource.Variant v) {
+                return new ImageVariant(v.kind(), v.amount(), v.describe());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage().replace("--compare", "compare:"));
+        }
+        return null;
     }
 
     private static void print(Comparison r, PrintStream out) {
