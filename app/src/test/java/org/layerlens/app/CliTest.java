@@ -316,6 +316,12 @@ class CliTest {
         assertEquals("layerlens: unexpected argument 'more.png'\n", extra.err());
         Result eq = run("detect", "--model", MODEL, "--image=" + Repo.sample("coffee.png"));
         assertEquals(0, eq.code(), eq.err());
+        Result twice = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--threshold",
+                "0.9", "--threshold", "0.1");
+        assertEquals("layerlens: --threshold given 2 times (0.9, 0.1): give it once\n", twice.err());
+        Result images = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--image",
+                Repo.sample("shapes-01.png").toString());
+        assertEquals(0, images.code(), images.err());
     }
 
     /** Every checkpoint variant through {@code dump --layer scores,boxes} against PyTorch (1e-4). */

@@ -11,6 +11,9 @@ import org.layerlens.engine.image.ImageFolder;
 
 /** Minimal option parsing: {@code --name value}, repeatable options, boolean flags. */
 public final class Args {
+    /** Options that may be given more than once: detect's images and folders, the window's --measure, dump's --layer. */
+    static final Set<String> REPEATABLE = Set.of("image", "measure", "layer");
+
     public final String command;
     private final Map<String, List<String>> options = new LinkedHashMap<>();
     private final Set<String> flags;
@@ -108,6 +111,14 @@ public final class Args {
         }
         if (!withoutValue.isEmpty()) {
             throw new UsageException("option --" + withoutValue.get(0) + " needs a value");
+        }
+        for (Map.Entry<String, List<String>> e : options.entrySet()) {
+            List<String> v = e.getValue();
+            if (v.size() > 1 && !REPEATABLE.contains(e.getKey()) && !flags.contains(e.getKey())) {
+                // the last one won, unsaid: '--threshold 0.9 ... --threshold 0.1' ran at 0.1
+                throw new UsageException("--" + e.getKey() + " given " + v.size() + " times (" + String.join(", ", v)
+                        + "): give it once");
+            }
         }
         for (Map.Entry<String, List<String>> e : options.entrySet()) {
             // no option takes an empty value: --model "" was read as the current folder
