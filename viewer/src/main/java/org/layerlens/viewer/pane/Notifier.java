@@ -15,7 +15,41 @@ import org.layerlens.viewer.Notice;
  * longer. The status bar keeps only the run's own line.
  */
 public final class Notifier {
+    /**
+     * Characters a notification's line holds: ControlsFX sizes the box to its longest line and
+     * places it from the window's right edge leftwards before it knows that width, so a long line
+     * (a warning with a folder's path) ran past the screen's edge, cut.
+     */
+    static final int COLUMNS = 72;
+
     private Notifier() {
+    }
+
+    /**
+     * {@code text} with line breaks at spaces so that no line is longer than {@code columns}
+     * where it can be helped (a single word longer than that stays whole); its own line breaks kept.
+     */
+    static String wrapped(String text, int columns) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (String line : text.split("\n", -1)) {
+            if (out.length() > 0) {
+                out.append('\n');
+            }
+            int lineStart = out.length();
+            for (String word : line.split(" ", -1)) {
+                boolean first = out.length() == lineStart;
+                if (!first && out.length() - lineStart + 1 + word.length() > columns) {
+                    out.append('\n');
+                    lineStart = out.length();
+                    first = true;
+                }
+                if (!first) {
+                    out.append(' ');
+                }
+                out.append(word);
+            }
+        }
+        return out.toString();
     }
 
     public static void attach(InspectorViewModel vm, Node owner) {
@@ -33,7 +67,7 @@ public final class Notifier {
         if (w == null || !w.isShowing()) {
             return;
         }
-        Notifications note = Notifications.create().owner(w).position(Pos.BOTTOM_RIGHT).text(n.text())
+        Notifications note = Notifications.create().owner(w).position(Pos.BOTTOM_RIGHT).text(wrapped(n.text(), COLUMNS))
                 .title(n.level() == Notice.Level.WARNING ? "Warning" : "LayerLens")
                 .hideAfter(Duration.seconds(n.level() == Notice.Level.WARNING ? 12 : 6));
         if (n.level() == Notice.Level.WARNING) {
