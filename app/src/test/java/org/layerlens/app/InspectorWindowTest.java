@@ -79,6 +79,49 @@ class InspectorWindowTest {
     }
 
     @SuppressWarnings("unchecked")
+    /**
+     * Making the window small squeezes the dividers against the panes' minimum sizes; made large
+     * again, the panes come back where they were (they stayed squeezed: the tree's columns cut,
+     * the detections table one row).
+     */
+    @Test
+    void panesComeBackAfterTheWindowWasMadeSmall(FxRobot robot) throws Exception {
+        javafx.scene.control.SplitPane main = robot.lookup("#mainSplit").queryAs(javafx.scene.control.SplitPane.class);
+        javafx.scene.control.SplitPane centre = robot.lookup("#centreSplit").queryAs(javafx.scene.control.SplitPane.class);
+        Stage stage = (Stage) main.getScene().getWindow();
+        double w = stage.getWidth();
+        double h = stage.getHeight();
+        double[] mainBefore = main.getDividerPositions();
+        double[] centreBefore = centre.getDividerPositions();
+        robot.interact(() -> {
+            stage.setWidth(420);
+            stage.setHeight(300);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertNotEquals(mainBefore[0], main.getDividerPositions()[0], 0.02, "squeezed while small");
+        robot.interact(() -> {
+            stage.setWidth(w);
+            stage.setHeight(h);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        for (int i = 0; i < mainBefore.length; i++) {
+            assertEquals(mainBefore[i], main.getDividerPositions()[i], 0.01, "main divider " + i);
+        }
+        assertEquals(centreBefore[0], centre.getDividerPositions()[0], 0.01, "picture and detections table");
+        // a divider the user drags is where it comes back to
+        javafx.scene.Node divider = main.lookupAll(".split-pane-divider").stream().filter(n -> n.getParent() == main)
+                .findFirst().orElseThrow(); // not the picture/table split's, inside it
+        robot.drag(divider).moveBy(-150, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        double dragged = main.getDividerPositions()[0];
+        assertEquals(mainBefore[0] - 150 / w, dragged, 0.02, "dragged 150 px to the left");
+        robot.interact(() -> stage.setWidth(500));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> stage.setWidth(w));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(dragged, main.getDividerPositions()[0], 0.01);
+    }
+
     @Test
     void treeShowsTheTapWithItsShapeAndSelectingItFillsTheGallery(FxRobot robot) throws Exception {
         TreeItem<Module> item = find(view.tree().getRoot(), "base_net.14.conv.2");

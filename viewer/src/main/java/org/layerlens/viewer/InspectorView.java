@@ -37,6 +37,7 @@ import org.layerlens.viewer.pane.DetectionBoxes;
 import org.layerlens.viewer.pane.DetectionControls;
 import org.layerlens.viewer.pane.DetectionsTable;
 import org.layerlens.viewer.pane.Dialogs;
+import org.layerlens.viewer.pane.DividerMemory;
 import org.layerlens.viewer.pane.FilePicker;
 import org.layerlens.viewer.pane.GalleryPane;
 import org.layerlens.viewer.pane.HeatmapOverlay;
@@ -111,7 +112,8 @@ public final class InspectorView extends BorderPane {
         SplitPane centre = new SplitPane(picture, table);
         centre.setOrientation(javafx.geometry.Orientation.VERTICAL);
         centre.setDividerPositions(0.74);
-        SplitPane.setResizableWithParent(table, false);
+        centre.setId("centreSplit");
+        DividerMemory.attach(centre);
 
         VBox channels = new VBox(gallery, new StatisticsPane(vm.layer()));
         VBox.setVgrow(gallery, Priority.ALWAYS);
@@ -132,6 +134,8 @@ public final class InspectorView extends BorderPane {
 
         SplitPane split = new SplitPane(tree, centre, side);
         split.setDividerPositions(0.46, 0.74);
+        split.setId("mainSplit");
+        DividerMemory.attach(split);
         setCenter(split);
         setBottom(new StatusPane(vm));
 
