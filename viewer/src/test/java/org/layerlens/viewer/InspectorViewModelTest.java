@@ -288,7 +288,7 @@ class InspectorViewModelTest {
         fx.await(60, "the truncated JPEG", () -> !vm.runningProperty().get()
                 && vm.imageProperty().get().name().equals("trunc.jpg"));
         assertEquals(1, fx.onUi(() -> vm.notices().stream().filter(n -> n.level() == Notice.Level.WARNING
-                && n.text().equals("trunc.jpg: the JPEG ends before its end marker (truncated?); only the part that is "
+                && n.text().equals(cut + ": the JPEG ends before its end marker (truncated?); only the part that is "
                 + "there was decoded")).count()));
         assertNull(fx.onUi(() -> vm.errorProperty().get()));
     }

@@ -72,7 +72,7 @@ public final class Images {
             if (jpeg != null && !JpegFile.hasEnd(file, jpeg)) {
                 // libjpeg says "Premature end of JPEG file" and greys what is missing; other viewers
                 // open such files too, so it is read, and said once
-                warnings.add(file.getFileName() + ": the JPEG ends before its end marker (truncated?); only the part"
+                warnings.add(file + ": the JPEG ends before its end marker (truncated?); only the part"
                         + " that is there was decoded");
             }
             LoadedImage img = new LoadedImage(file, rgb.cols(), rgb.rows(), px, origW, origH, warnings);

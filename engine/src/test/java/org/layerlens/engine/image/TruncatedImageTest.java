@@ -27,7 +27,7 @@ class TruncatedImageTest {
         LoadedImage t = Images.read(cut);
         assertEquals(800, t.width());
         assertEquals(598, t.height());
-        assertEquals(List.of("trunc.jpg: the JPEG ends before its end marker (truncated?); only the part that is there"
+        assertEquals(List.of(cut + ": the JPEG ends before its end marker (truncated?); only the part that is there"
                 + " was decoded"), t.warnings());
         assertEquals(t.warnings(), Images.fit(t, 100).warnings(), "a display copy keeps them");
 
