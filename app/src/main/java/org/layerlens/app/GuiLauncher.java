@@ -57,7 +57,7 @@ final class GuiLauncher {
     static LayerLensApp.Options options(Args a) throws Args.UsageException, IOException {
         a.allowOnly(Set.of("model", "labels", "image", "layer", "snapshot", "measure", "threads", "video", "tab",
                 "channel", "overlay", "detection", "compare", "dataset", "box", "priors", "class", "layer-map",
-                "coverage"));
+                "coverage"), Set.of("measure"));
         String model = a.get("model", ModelRef.OBJECTS_V2);
         Path photo = ModelRef.sampleImage(ModelRef.DEFAULT_PHOTO);
         Path image = a.get("image") != null ? Paths.get(a.get("image"))

@@ -322,6 +322,11 @@ class CliTest {
         Result images = run("detect", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--image",
                 Repo.sample("shapes-01.png").toString());
         assertEquals(0, images.code(), images.err());
+        // only detect takes several images: summary used the last one, unsaid
+        Result summary = run("summary", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(), "--image",
+                Repo.sample("shapes-01.png").toString());
+        assertEquals(2, summary.code());
+        assertTrue(summary.err().startsWith("layerlens: --image given 2 times ("), summary.err());
     }
 
     /** Every checkpoint variant through {@code dump --layer scores,boxes} against PyTorch (1e-4). */

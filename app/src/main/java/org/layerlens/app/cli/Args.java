@@ -11,9 +11,6 @@ import org.layerlens.engine.image.ImageFolder;
 
 /** Minimal option parsing: {@code --name value}, repeatable options, boolean flags. */
 public final class Args {
-    /** Options that may be given more than once: detect's images and folders, the window's --measure, dump's --layer. */
-    static final Set<String> REPEATABLE = Set.of("image", "measure", "layer");
-
     public final String command;
     private final Map<String, List<String>> options = new LinkedHashMap<>();
     private final Set<String> flags;
@@ -101,7 +98,12 @@ public final class Args {
         return options.containsKey(name);
     }
 
-    public void allowOnly(Set<String> allowed) throws UsageException {
+    /**
+     * Refuses, with one line, what the command does not take: unknown options first (a typo), then
+     * options without a value, options given twice that are not {@code repeatable}, empty values
+     * and a stray argument.
+     */
+    public void allowOnly(Set<String> allowed, Set<String> repeatable) throws UsageException {
         List<String> given = new ArrayList<>(options.keySet());
         given.addAll(withoutValue);
         for (String k : given) {
@@ -114,7 +116,7 @@ public final class Args {
         }
         for (Map.Entry<String, List<String>> e : options.entrySet()) {
             List<String> v = e.getValue();
-            if (v.size() > 1 && !REPEATABLE.contains(e.getKey()) && !flags.contains(e.getKey())) {
+            if (v.size() > 1 && !repeatable.contains(e.getKey()) && !flags.contains(e.getKey())) {
                 // the last one won, unsaid: '--threshold 0.9 ... --threshold 0.1' ran at 0.1
                 throw new UsageException("--" + e.getKey() + " given " + v.size() + " times (" + String.join(", ", v)
                         + "): give it once");

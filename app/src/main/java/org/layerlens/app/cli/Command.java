@@ -12,6 +12,11 @@ public interface Command {
     /** Options besides the global ones ({@code --verbose}, {@code --threads}). */
     Set<String> options();
 
+    /** Those of {@link #options()} that may be given more than once (detect's --image); any other twice is refused. */
+    default Set<String> repeatable() {
+        return Set.of();
+    }
+
     /** Runs; returns the exit status (0 done, 1 nothing could be done). */
     int run(Args a, Context c) throws Exception;
 }

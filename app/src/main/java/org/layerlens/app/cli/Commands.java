@@ -61,7 +61,7 @@ public final class Commands {
             }
             throw new Args.UsageException("unknown command '" + a.command + "'\n" + usage());
         }
-        a.allowOnly(union(cmd.options(), GLOBAL));
+        a.allowOnly(union(cmd.options(), GLOBAL), cmd.repeatable());
         OutputFiles.check(a);
         return cmd.run(a, c);
     }

@@ -38,6 +38,11 @@ final class DetectCommand implements Command {
     }
 
     @Override
+    public Set<String> repeatable() {
+        return Set.of("image"); // files and folders, all detected
+    }
+
+    @Override
     public int run(Args a, Context c) throws Exception {
         if (a.all("image").isEmpty()) {
             throw new Args.UsageException("detect: --image is required");

@@ -37,6 +37,11 @@ final class DumpCommand implements Command {
     }
 
     @Override
+    public Set<String> repeatable() {
+        return Set.of("layer"); // each a comma-separated list, all dumped
+    }
+
+    @Override
     public int run(Args a, Context c) throws Exception {
         List<String> layers = new ArrayList<>();
         for (String l : a.all("layer")) {

@@ -57,10 +57,7 @@ final class ExplainCommand implements Command {
 
     @Override
     public int run(Args a, Context c) throws Exception {
-        String imageArg = a.require("image");
-        if (a.all("image").size() > 1) {
-            throw new Args.UsageException("explain: one --image at a time");
-        }
+        String imageArg = a.require("image"); // one: a second is refused as an option given twice
         double threshold = a.getFraction("threshold", 0.5);
         Box query = null;
         if (a.get("box") != null) {
