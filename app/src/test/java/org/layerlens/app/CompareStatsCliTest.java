@@ -79,7 +79,12 @@ class CompareStatsCliTest {
                 "--with takes a second model", "--with-image mirrored");
         oneLine(run("compare", "--model", MODEL, "--image", COFFEE, "--with", "image:" + COFFEE), 2,
                 "--with-image " + COFFEE);
-        oneLine(run("compare", "--model", MODEL, "--image", COFFEE, "--with-image", "jpeg:0"), 2, "jpeg:QUALITY (1..100)");
+        oneLine(run("compare", "--model", MODEL, "--image", COFFEE, "--with-image", "jpeg:0"), 2,
+                "--with-image jpeg:0: jpeg[:Q] with a quality Q from 1 to 100");
+        oneLine(run("compare", "--model", MODEL, "--image", COFFEE, "--with-image", "mirrored:3"), 2,
+                "--with-image mirrored:3: mirrored (no amount)");
+        oneLine(run("compare", "--model", MODEL, "--image", COFFEE, "--with-image", "Darker:2"), 2,
+                "--with-image Darker:2: darker[:F] with 0 < F <= 1");
     }
 
     @Test

@@ -140,7 +140,7 @@ final class CompareCommand implements Command {
             r = Comparer.of(xa, xb, ma.name(), mb.name(), a.get("image"), nameB, opt, null);
             String worst = r.firstDivergent() != null ? r.firstDivergent() : null;
             if (diffOut != null && worst != null) {
-                diff = Comparer.difference(xa, xb, worst);
+                diff = Comparer.difference(xa, xb, worst, opt.mirrorB());
             }
         }
         if (r.comparedCount() == 0) {
@@ -176,18 +176,23 @@ final class CompareCommand implements Command {
      * {@link Args.UsageException} for such a word with an amount out of range.
      */
     private static ImageVariant changedImage(String spec) throws Args.UsageException {
-        String word = spec.split(":", 2)[0];
+        String[] p = spec.split(":", 2);
+        String word = p[0].toLowerCase(Locale.ROOT);
         if (!Set.of("mirrored", "darker", "jpeg").contains(word) || Files.exists(Paths.get(spec))) {
             return null;
         }
+        String amount = p.length > 1 ? p[1] : null;
+        String form = word.equals("mirrored") ? "mirrored (no amount)" : word.equals("darker")
+                ? "darker[:F] with 0 < F <= 1 (default 0.5)" : "jpeg[:Q] with a quality Q from 1 to 100 (default 20)";
         try {
-            if (CompareSource.parse(spec) instanceof CompareSource.Variant v) {
-                return new ImageVariant(v.kind(), v.amount(), v.describe());
+            if (word.equals("mirrored") && amount != null) {
+                throw new IllegalArgumentException();
             }
+            CompareSource.Variant v = (CompareSource.Variant) CompareSource.parse(amount == null ? word : word + ":" + amount);
+            return new ImageVariant(v.kind(), v.amount(), v.describe());
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage().replace("--compare", "compare:"));
+            throw new Args.UsageException("compare: --with-image " + spec + ": " + form);
         }
-        return null;
     }
 
     private static void print(Comparison r, PrintStream out) {
