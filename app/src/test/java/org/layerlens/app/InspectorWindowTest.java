@@ -78,7 +78,6 @@ class InspectorWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
-    @SuppressWarnings("unchecked")
     /**
      * Making the window small squeezes the dividers against the panes' minimum sizes; made large
      * again, the panes come back where they were (they stayed squeezed: the tree's columns cut,
@@ -120,8 +119,18 @@ class InspectorWindowTest {
         robot.interact(() -> stage.setWidth(w));
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(dragged, main.getDividerPositions()[0], 0.01);
+        // a divider dragged while the window is small: the other one, squeezed then, comes back too
+        double side = main.getDividerPositions()[1];
+        robot.interact(() -> stage.setWidth(700));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.drag(divider).moveBy(-20, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> stage.setWidth(w));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(side, main.getDividerPositions()[1], 0.01, "the side pane's divider, not dragged");
     }
 
+    @SuppressWarnings("unchecked")
     @Test
     void treeShowsTheTapWithItsShapeAndSelectingItFillsTheGallery(FxRobot robot) throws Exception {
         TreeItem<Module> item = find(view.tree().getRoot(), "base_net.14.conv.2");

@@ -18,8 +18,8 @@ import javafx.scene.input.MouseEvent;
 public final class DividerMemory {
     private final SplitPane split;
     private final double[] wanted;
-    /** A mouse press landed on a divider: its release ends a drag by the user. */
-    private boolean dragging;
+    /** The divider a mouse press landed on (its release ends the user's drag of it); -1 when none. */
+    private int dragged = -1;
 
     private DividerMemory(SplitPane split) {
         this.split = split;
@@ -29,11 +29,12 @@ public final class DividerMemory {
     /** Attaches to {@code split}, whose divider positions are set already (they are the first remembered). */
     public static DividerMemory attach(SplitPane split) {
         DividerMemory m = new DividerMemory(split);
-        split.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> m.dragging = onDivider(e, split));
+        split.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> m.dragged = dividerUnder(e, split));
         split.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> {
-            if (m.dragging) {
-                m.dragging = false;
-                m.remember();
+            if (m.dragged >= 0) {
+                // that divider only: another may be squeezed by a small window just now
+                m.wanted[m.dragged] = split.getDividerPositions()[m.dragged];
+                m.dragged = -1;
             }
         });
         // after the layout of the new size, which places the dividers by pixels of the old one
@@ -51,19 +52,27 @@ public final class DividerMemory {
         return wanted.clone();
     }
 
-    /** The dividers' positions now are the user's choice (after a drag, or set by a view's own command). */
-    public void remember() {
-        double[] now = split.getDividerPositions();
-        System.arraycopy(now, 0, wanted, 0, Math.min(now.length, wanted.length));
-    }
-
-    /** Whether the press is on one of this split's own dividers (not one of a split inside it). */
-    private static boolean onDivider(MouseEvent e, SplitPane split) {
-        for (Node n = e.getPickResult().getIntersectedNode(); n != null && n != split; n = n.getParent()) {
-            if (n.getStyleClass().contains("split-pane-divider")) {
-                return n.getParent() == split || n.getParent() != null && n.getParent().getParent() == split;
+    /**
+     * Which of this split's own dividers (not those of a split inside it) the press is on, counted
+     * from the left or top; -1 when none. The skin makes each divider a child of the split, in order.
+     */
+    private static int dividerUnder(MouseEvent e, SplitPane split) {
+        Node n = e.getPickResult().getIntersectedNode();
+        while (n != null && n.getParent() != split) {
+            n = n.getParent();
+        }
+        if (n == null || !n.getStyleClass().contains("split-pane-divider")) {
+            return -1;
+        }
+        int index = 0;
+        for (Node c : split.getChildrenUnmodifiable()) {
+            if (c == n) {
+                return index;
+            }
+            if (c.getStyleClass().contains("split-pane-divider")) {
+                index++;
             }
         }
-        return false;
+        return -1;
     }
 }
