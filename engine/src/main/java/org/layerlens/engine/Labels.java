@@ -56,8 +56,19 @@ public final class Labels {
         return out;
     }
 
-    /** The file's lines: UTF-8, or where it is not (a label file saved as Windows-1252), Latin-1. */
+    /**
+     * The file's lines: UTF-16 where it starts with that byte-order mark (Notepad's "Unicode",
+     * Windows PowerShell's {@code >}), else UTF-8, or where it is not (a label file saved as
+     * Windows-1252), Latin-1.
+     */
     private static List<String> lines(Path file) throws IOException {
+        byte[] head = new byte[2];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, 2) == 2 && (head[0] == (byte) 0xff && head[1] == (byte) 0xfe
+                    || head[0] == (byte) 0xfe && head[1] == (byte) 0xff)) {
+                return Files.readAllLines(file, StandardCharsets.UTF_16);
+            }
+        }
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {

@@ -48,6 +48,28 @@ class LabelsTest {
         assertEquals(dir.resolve("none.txt") + ": no such file",
                 assertThrows(IOException.class, () -> Labels.read(dir.resolve("none.txt"), notes)).getMessage());
         assertEquals(List.of(), notes);
+        Path huge = dir.resolve("huge.txt");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(Labels.MAX_BYTES + 1); // sparse: nothing written
+        }
+        assertEquals(huge + ": " + (Labels.MAX_BYTES + 1) + " bytes, not a labels file (one class name a line)",
+                assertThrows(IOException.class, () -> Labels.read(huge, notes)).getMessage());
+    }
+
+    /** Notepad's "Unicode" and Windows PowerShell's {@code >} write UTF-16 with a byte-order mark: read as such. */
+    @Test
+    void utf16WithAByteOrderMarkIsRead(@TempDir Path dir) throws IOException {
+        List<String> notes = new ArrayList<>();
+        for (var cs : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            byte[] bom = cs == StandardCharsets.UTF_16LE ? new byte[] {(byte) 0xff, (byte) 0xfe}
+                    : new byte[] {(byte) 0xfe, (byte) 0xff};
+            byte[] text = "BACKGROUND\r\ncircle\r\ncafé\r\n".getBytes(cs);
+            byte[] all = java.util.Arrays.copyOf(bom, bom.length + text.length);
+            System.arraycopy(text, 0, all, bom.length, text.length);
+            Path f = Files.write(dir.resolve(cs.name() + ".txt"), all);
+            assertEquals(List.of("BACKGROUND", "circle", "café"), Labels.read(f, notes), cs.name());
+        }
+        assertEquals(List.of(), notes);
     }
 
     @Test

@@ -195,9 +195,9 @@ public final class DatasetStatsViewModel {
         if (warnings.size() > WARNINGS_SHOWN) {
             // warnings are more than skipped files (a subfolder not read, a truncated JPEG that was read)
             int skipped = s.skipped().size();
-            services.ui().execute(() -> vm.notice(Notice.warning(String.format(Locale.ROOT,
-                    "%d more warning(s) not shown; %d file(s) of %s skipped in all (not readable images)",
-                    warnings.size() - WARNINGS_SHOWN, skipped, folder))));
+            String more = String.format(Locale.ROOT, "%d more warning(s) not shown", warnings.size() - WARNINGS_SHOWN);
+            services.ui().execute(() -> vm.notice(Notice.warning(skipped == 0 ? more : String.format(Locale.ROOT,
+                    "%s; %d file(s) of %s skipped in all (not readable images)", more, skipped, folder))));
         }
         return new Run(folder, m, s, (System.nanoTime() - t0) / 1e9, workers);
     }

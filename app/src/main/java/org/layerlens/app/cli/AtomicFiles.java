@@ -73,7 +73,7 @@ final class AtomicFiles {
      */
     private static IOException named(Path target, IOException e) {
         String m = e.getMessage();
-        if (m != null && m.contains(target.toString())) {
+        if (m != null && m.startsWith(target + ":")) {
             return e;
         }
         return new IOException(target + ": " + (m == null ? e.getClass().getSimpleName() : m), e);

@@ -34,6 +34,7 @@ public final class Images {
         OpenCv.load();
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + (Files.isDirectory(file) ? ": a folder, not an image"
+                    : Files.exists(file) ? ": not a regular file (a device or a pipe), not an image"
                     : Files.isSymbolicLink(file) ? ": a link that leads to no file (dangling, or a loop)" : ": no such file"));
         }
         JpegFile.Header jpeg = JpegFile.header(file); // null for any other format

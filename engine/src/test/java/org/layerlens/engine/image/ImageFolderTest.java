@@ -57,6 +57,11 @@ class ImageFolderTest {
             assertEquals(p + ": a link that leads to no file (dangling, or a loop)",
                     assertThrows(IOException.class, () -> Images.read(p)).getMessage());
         }
+        if (Files.exists(Path.of("/dev/null"))) {
+            Path device = Files.createSymbolicLink(dir.resolve("f.png"), Path.of("/dev/null"));
+            assertEquals(device + ": not a regular file (a device or a pipe), not an image",
+                    assertThrows(IOException.class, () -> Images.read(device)).getMessage());
+        }
     }
 
     @Test

@@ -26,8 +26,9 @@ public final class Notifier {
     }
 
     /**
-     * {@code text} with line breaks at spaces so that no line is longer than {@code columns}
-     * where it can be helped (a single word longer than that stays whole); its own line breaks kept.
+     * {@code text} with line breaks at spaces so that no line is longer than {@code columns}; a
+     * word longer than a line (a long path) is broken after a '/' or '\\' where it has one, else at
+     * the column; its own line breaks kept.
      */
     static String wrapped(String text, int columns) {
         StringBuilder out = new StringBuilder(text.length() + 8);
@@ -36,7 +37,18 @@ public final class Notifier {
                 out.append('\n');
             }
             int lineStart = out.length();
-            for (String word : line.split(" ", -1)) {
+            for (String whole : line.split(" ", -1)) {
+                String word = whole;
+                while (word.length() > columns) {
+                    if (out.length() > lineStart) {
+                        out.append('\n');
+                    }
+                    int cut = Math.max(word.lastIndexOf('/', columns - 1), word.lastIndexOf('\\', columns - 1)) + 1;
+                    cut = cut > 0 ? cut : columns;
+                    out.append(word, 0, cut).append('\n');
+                    lineStart = out.length();
+                    word = word.substring(cut);
+                }
                 boolean first = out.length() == lineStart;
                 if (!first && out.length() - lineStart + 1 + word.length() > columns) {
                     out.append('\n');

@@ -18,6 +18,8 @@ class NotifierTest {
         }
         assertEquals("short\nlines stay", Notifier.wrapped("short\nlines stay", 40), "its own line breaks are kept");
         String path = "/a/very/long/folder/name/that/has/no/space/in/it/at/all.png";
-        assertEquals("x\n" + path + "\ny", Notifier.wrapped("x " + path + " y", 20), "a word longer than a line stays whole");
+        assertEquals("x\n/a/very/long/folder/\nname/that/has/no/\nspace/in/it/at/\nall.png y", Notifier.wrapped("x " + path + " y", 20),
+                "a word longer than a line breaks after a slash");
+        assertEquals("abcdefghij\nklmnopqrst\nuv", Notifier.wrapped("abcdefghijklmnopqrstuv", 10), "and without one at the column");
     }
 }
