@@ -1,10 +1,7 @@
 package org.layerlens.viewer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +27,7 @@ import org.layerlens.engine.analysis.StatsJson;
 import org.layerlens.engine.api.EngineThreads;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.image.ImageFolder;
+import org.layerlens.engine.io.AtomicFiles;
 import org.layerlens.viewer.jobs.JobLane;
 
 /**
@@ -267,24 +265,16 @@ public final class DatasetStatsViewModel {
         String make();
     }
 
-    /** Writes on a worker into a temporary file beside {@code f}, then moves it into place: no half file on failure. */
+    /**
+     * Writes on a worker, whole or not at all ({@link AtomicFiles}, as the command line does; a
+     * temporary file of createTempFile's had left the exports private to their owner, 0600).
+     */
     private CompletableFuture<Path> write(Path f, Text text) {
         CompletableFuture<Path> done = CompletableFuture.supplyAsync(() -> {
-            Path dir = f.toAbsolutePath().getParent();
-            Path tmp = null;
             try {
-                tmp = Files.createTempFile(dir, "." + f.getFileName(), ".tmp");
-                Files.writeString(tmp, text.make(), StandardCharsets.UTF_8);
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.writeString(f, text.make());
                 return f;
             } catch (IOException e) {
-                try {
-                    if (tmp != null) {
-                        Files.deleteIfExists(tmp);
-                    }
-                } catch (IOException ignored) {
-                    // the write failed already; that is what gets reported
-                }
                 throw new CompletionException(e);
             }
         }, services.worker());

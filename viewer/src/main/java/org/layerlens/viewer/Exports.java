@@ -22,13 +22,15 @@ import org.layerlens.engine.api.ModuleEvent;
 import org.layerlens.engine.api.ModuleInfo;
 import org.layerlens.engine.image.Heatmaps;
 import org.layerlens.engine.image.LoadedImage;
+import org.layerlens.engine.io.AtomicFiles;
 import org.layerlens.engine.io.Npy;
 import org.layerlens.engine.nn.Module;
 
 /**
  * The Export menu's commands. Each takes what it writes when it is asked (the selected module's
- * data, the detections shown, the gallery's order and colours), writes on a worker, then adds a
- * notice naming the file, or reports the failure as a dialog. Each returns the written file's
+ * data, the detections shown, the gallery's order and colours), writes on a worker, whole or not
+ * at all ({@link AtomicFiles}: a disk that filled up left half a file, over the one the user chose
+ * to replace), then adds a notice naming the file, or reports the failure as a dialog. Each returns the written file's
  * future (tests wait on it); a command with nothing to export returns null.
  */
 public final class Exports {
@@ -40,14 +42,10 @@ public final class Exports {
         this.services = services;
     }
 
-    private interface Writing {
-        void write() throws IOException;
-    }
-
-    private CompletableFuture<Path> write(Path f, Writing w) {
+    private CompletableFuture<Path> write(Path f, AtomicFiles.Writer w) {
         CompletableFuture<Path> done = CompletableFuture.supplyAsync(() -> {
             try {
-                w.write();
+                AtomicFiles.write(f, w);
                 return f;
             } catch (IOException e) {
                 throw new CompletionException(e);
@@ -74,7 +72,7 @@ public final class Exports {
         if (d == null) {
             return null;
         }
-        return write(f, () -> Npy.write(f, d.chw(), new long[] {1, d.channels, d.height, d.width}));
+        return write(f, tmp -> Npy.write(tmp, d.chw(), new long[] {1, d.channels, d.height, d.width}));
     }
 
     /** The selected channel's heatmap at the map's resolution, as PNG. */
@@ -86,7 +84,7 @@ public final class Exports {
         int c = Math.max(0, vm.layer().selectedChannelProperty().get());
         Heatmaps.ColorMap cm = vm.layer().colorMapProperty().get();
         Heatmaps.Normalise n = vm.layer().normaliseProperty().get();
-        return write(f, () -> Heatmaps.write(f, Heatmaps.rgb(d, c, cm, n, d.width, d.height), d.width, d.height));
+        return write(f, tmp -> Heatmaps.write(tmp, Heatmaps.rgb(d, c, cm, n, d.width, d.height), d.width, d.height));
     }
 
     /** Every channel of the selected module in the gallery's order, as one PNG grid. */
@@ -98,7 +96,7 @@ public final class Exports {
         List<Integer> order = List.copyOf(vm.layer().channels());
         Heatmaps.ColorMap cm = vm.layer().colorMapProperty().get();
         Heatmaps.Normalise n = vm.layer().normaliseProperty().get();
-        return write(f, () -> writeGallery(f, d, order, cm, n));
+        return write(f, tmp -> writeGallery(tmp, d, order, cm, n));
     }
 
     static void writeGallery(Path f, LayerData d, List<Integer> order, Heatmaps.ColorMap cm, Heatmaps.Normalise n)
@@ -128,7 +126,7 @@ public final class Exports {
             return null;
         }
         List<Detection> shown = List.copyOf(vm.detections());
-        return write(f, () -> Files.writeString(f, DetectionsJson.toJson(img, shown), StandardCharsets.UTF_8));
+        return write(f, tmp -> Files.writeString(tmp, DetectionsJson.toJson(img, shown), StandardCharsets.UTF_8));
     }
 
     /** One row per module: path, type, output shape, parameters, multiply-adds, receptive field, ms, head source. */
@@ -140,8 +138,8 @@ public final class Exports {
         }
         Inspection ins = vm.inspectionProperty().get();
         Map<String, ModuleEvent> events = ins == null ? Map.of() : new LinkedHashMap<>(ins.events());
-        return write(f, () -> {
-            try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
+        return write(f, tmp -> {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 w.write("path,type,output_hwc,parameters,multiply_adds,receptive_field,ms,head_source\n");
                 for (Module mod : m.tree().modules()) {
                     ModuleEvent e = events.get(mod.path());

@@ -343,4 +343,26 @@ class InspectorViewModelTest {
         fx.await(10, "the notice", () -> vm.notices().stream().anyMatch(n -> n.text().equals("Wrote " + csv)));
         assertNotNull(m);
     }
+
+    /**
+     * An export that fails keeps the file it was to replace and leaves nothing beside it (written
+     * straight into the target, a full disk had left half a file over the user's own).
+     */
+    @Test
+    void aFailedExportKeepsTheFileItWasToReplace(@TempDir Path dir) throws Exception {
+        vm = new InspectorViewModel(Fixtures::load, fx.services());
+        openCoffee();
+        fx.await(60, "the selected module's data", () -> vm.layer().layerProperty().get() != null);
+        Path old = Files.writeString(dir.resolve("keep.xyz"), "the user's own file");
+        var future = fx.onUi(() -> vm.exports().heatmap(old)); // OpenCV writes no .xyz: it fails after starting
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> future.get(60, TimeUnit.SECONDS));
+        assertEquals("the user's own file", Files.readString(old));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(old), files.toList(), "no temporary file left");
+        }
+        Path npy = dir.resolve("keep.npy");
+        Files.writeString(npy, "old");
+        fx.onUi(() -> vm.exports().npy(npy)).get(60, TimeUnit.SECONDS);
+        assertEquals(0x93, Files.readAllBytes(npy)[0] & 0xff, "replaced whole by the .npy");
+    }
 }

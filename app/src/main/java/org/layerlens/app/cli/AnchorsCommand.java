@@ -9,6 +9,7 @@ import com.google.gson.GsonBuilder;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.explain.AnchorCoverage;
 import org.layerlens.engine.image.ImageFolder;
+import org.layerlens.engine.io.AtomicFiles;
 import org.layerlens.viewer.chart.CoverageChart;
 
 /**

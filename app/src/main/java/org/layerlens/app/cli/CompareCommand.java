@@ -30,6 +30,7 @@ import org.layerlens.engine.api.LayerData;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.image.Heatmaps;
 import org.layerlens.engine.image.LoadedImage;
+import org.layerlens.engine.io.AtomicFiles;
 import org.layerlens.viewer.CompareSource;
 import org.layerlens.viewer.ImageVariants;
 

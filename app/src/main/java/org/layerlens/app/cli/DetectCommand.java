@@ -16,6 +16,7 @@ import org.layerlens.engine.api.DetectorOutput;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.image.Images;
 import org.layerlens.engine.image.LoadedImage;
+import org.layerlens.engine.io.AtomicFiles;
 
 /**
  * {@code detect}: detections for images and folders of images. An image that cannot be read is

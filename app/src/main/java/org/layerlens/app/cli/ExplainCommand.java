@@ -24,6 +24,7 @@ import org.layerlens.engine.api.Provenance;
 import org.layerlens.engine.explain.LayerMaps;
 import org.layerlens.engine.image.Heatmaps;
 import org.layerlens.engine.image.LoadedImage;
+import org.layerlens.engine.io.AtomicFiles;
 import org.layerlens.engine.ssd.HeadLayout;
 
 /**

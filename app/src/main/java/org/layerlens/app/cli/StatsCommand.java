@@ -17,6 +17,7 @@ import org.layerlens.engine.analysis.StatsJson;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.exec.Nd4jRuntime;
 import org.layerlens.engine.image.ImageFolder;
+import org.layerlens.engine.io.AtomicFiles;
 
 /**
  * {@code stats}: every module output and channel over a folder of images (streaming), dead and

@@ -1,4 +1,4 @@
-package org.layerlens.app.cli;
+package org.layerlens.engine.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,22 +11,22 @@ import java.nio.file.StandardCopyOption;
  * Output files written whole or not at all: into a temporary file beside the target, then moved
  * over it in one step, so a failed or interrupted run never leaves half a file. A target that is
  * not a regular file (/dev/stdout, a pipe) is written into directly; a symbolic link's file is
- * replaced, the link kept.
+ * replaced, the link kept. Used by the command line's outputs and the window's exports alike.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** Writes the file's bytes through {@code writer}, given a temporary path with the target's extension. */
-    interface Writer {
+    public interface Writer {
         void write(Path temp) throws IOException;
     }
 
     private AtomicFiles() {
     }
 
-    static void writeString(Path target, String text) throws IOException {
+    public static void writeString(Path target, String text) throws IOException {
         write(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 
-    static void write(Path target, Writer writer) throws IOException {
+    public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
         if (Files.exists(abs) && !Files.isRegularFile(abs)) {
             // a device, a pipe (/dev/stdout, /dev/null, a FIFO): written into, never replaced
