@@ -350,6 +350,13 @@ class WindowViewsTest {
         String info = robot.lookup("#videoInfo").queryAs(Label.class).getText();
         assertTrue(info.startsWith("clip.avi · frame 12 / 12 · video 10 fps · shown "), info);
         shot(view, "video-view.png");
+        // the keyboard moves the position slider, and each move seeks (the picture stayed at frame 12)
+        javafx.scene.control.Slider slider = robot.lookup("#seekSlider").queryAs(javafx.scene.control.Slider.class);
+        robot.interact(slider::requestFocus);
+        robot.type(javafx.scene.input.KeyCode.HOME);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.resultProperty().get().frame() == 0);
+        robot.type(javafx.scene.input.KeyCode.RIGHT); // one frame on
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.resultProperty().get().frame() == 1);
         // opening an image closes the video
         robot.interact(() -> vm.openImage(Repo.sample("coffee.png")));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.resultProperty().get().frame() < 0);

@@ -254,7 +254,11 @@ public final class VideoViewModel {
         shownFps.set(0);
         lane.submit(job -> {
             if (seekFirst) {
-                v.seek(seekTo);
+                // the loop this one replaces may still be reading: OpenCV's capture is not for two
+                // threads at once (a seek while playing, run beside that read, ended the playing)
+                synchronized (v) {
+                    v.seek(seekTo);
+                }
             }
             loop(job, v);
             return Boolean.TRUE;

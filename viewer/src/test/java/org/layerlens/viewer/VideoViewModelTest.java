@@ -106,6 +106,22 @@ class VideoViewModelTest {
         assertEquals(11, (int) fx.onUi(() -> video.positionProperty().get()));
     }
 
+    /** A seek while playing goes on playing from there (it stopped at the frame sought: walkthrough). */
+    @Test
+    void aSeekWhilePlayingGoesOnPlayingFromThere(@TempDir Path dir) throws Exception {
+        Path clip = TestImages.video(dir.resolve("clip.avi"), Fixtures.sample("astronaut.png"), 60, 10);
+        fx.onUi(() -> vm.openFile(clip));
+        fx.await(60, "the first frame", () -> video.openProperty().get() && !frames.isEmpty());
+        fx.onUi(video::play);
+        fx.await(60, "playing past frame 3", () -> video.positionProperty().get() >= 3);
+        fx.onUi(() -> video.seek(30));
+        fx.await(60, "frame 30", () -> video.positionProperty().get() >= 30);
+        assertTrue(fx.onUi(() -> video.playingProperty().get()), "still playing after the seek");
+        fx.await(60, "frames after 30", () -> video.positionProperty().get() >= 33);
+        assertTrue(fx.onUi(() -> video.playingProperty().get()));
+        fx.onUi(video::pause);
+    }
+
     @Test
     void aNetworkSlowerThanTheVideoDropsFramesInsteadOfQueueingThem(@TempDir Path dir) throws Exception {
         Path clip = TestImages.video(dir.resolve("fast.avi"), Fixtures.sample("astronaut.png"), 30, 25);

@@ -12,12 +12,14 @@ import javafx.scene.layout.VBox;
 import org.layerlens.viewer.VideoViewModel;
 
 /**
- * Play/pause, one frame forward, the position slider (seek on release) and what is happening:
+ * Play/pause, one frame forward, the position slider (seek on release, or on each key that moves it) and what is happening:
  * frame, the video's rate, the rate frames are shown at, frames dropped. Shown only while a video
  * or camera is open.
  */
 public final class VideoBar extends VBox {
     private boolean dragging;
+    /** The slider is being moved to the video's position (not by the user). */
+    private boolean following;
 
     public VideoBar(VideoViewModel video) {
         super(2);
@@ -36,13 +38,22 @@ public final class VideoBar extends VBox {
         seek.setId("seekSlider");
         HBox.setHgrow(seek, Priority.ALWAYS);
         seek.setMinWidth(80);
+        seek.setBlockIncrement(1); // an arrow key: one frame (the default 10 jumped ten)
         video.frameCountProperty().addListener((o, a, n) -> {
             seek.setMax(Math.max(1, n.intValue() - 1));
             seek.setDisable(n.intValue() <= 1);
         });
         video.positionProperty().addListener((o, a, p) -> {
             if (!dragging) {
+                following = true;
                 seek.setValue(Math.max(0, p.intValue()));
+                following = false;
+            }
+        });
+        // the keyboard moves the slider too (arrows, Home, End): each move seeks, as a release does
+        seek.valueProperty().addListener((o, a, v) -> {
+            if (!following && !dragging && seek.isFocused()) {
+                video.seek((int) Math.round(v.doubleValue()));
             }
         });
         seek.setOnMousePressed(e -> dragging = true);
