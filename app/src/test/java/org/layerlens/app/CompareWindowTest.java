@@ -437,7 +437,22 @@ class CompareWindowTest {
         DialogPane pane = robot.lookup("#settingsDialog").queryAs(DialogPane.class);
         @SuppressWarnings("unchecked")
         Spinner<Integer> spinner = robot.lookup("#settingsThreads").queryAs(Spinner.class);
+        // text that is no number: OK waits, nothing is thrown (it threw NumberFormatException on the FX thread)
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        List<Throwable> thrown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> thrown.add(e));
+        try {
+            robot.interact(() -> spinner.getEditor().setText("abc"));
+            assertTrue(pane.lookupButton(ButtonType.OK).isDisabled(), "OK waits for a whole number");
+            robot.interact(() -> spinner.getEditor().commitValue());
+            robot.interact(() -> spinner.commitValue());
+            WaitForAsyncUtils.waitForFxEvents();
+            assertEquals(List.of(), thrown);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
         robot.interact(() -> spinner.getValueFactory().setValue(want));
+        assertFalse(pane.lookupButton(ButtonType.OK).isDisabled());
         robot.interact(() -> ((Button) pane.lookupButton(ButtonType.OK)).fire());
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(want, EngineThreads.get(), "handed to the engine at once");

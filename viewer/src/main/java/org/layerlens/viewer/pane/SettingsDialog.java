@@ -1,5 +1,6 @@
 package org.layerlens.viewer.pane;
 
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.ButtonType;
@@ -9,6 +10,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Region;
+import javafx.util.StringConverter;
 import org.layerlens.viewer.Settings;
 
 /**
@@ -45,12 +47,33 @@ public final class SettingsDialog extends Dialog<Integer> {
         getDialogPane().setContent(grid);
         getDialogPane().setId("settingsDialog");
         getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+        // typed text that is no whole number: OK waits for one (the spinner's own converter threw
+        // NumberFormatException on the JavaFX thread, and the dialog closed keeping the old value unsaid)
+        threads.getValueFactory().setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Integer v) {
+                return v == null ? "" : v.toString();
+            }
+
+            @Override
+            public Integer fromString(String s) {
+                return wholeNumber(s) ? Integer.valueOf(s.strip()) : threads.getValue();
+            }
+        });
+        Node ok = getDialogPane().lookupButton(ButtonType.OK);
+        ok.disableProperty().bind(Bindings.createBooleanBinding(() -> !wholeNumber(threads.getEditor().getText()),
+                threads.getEditor().textProperty()));
         setResultConverter(b -> b == ButtonType.OK ? threads.getValue() : null);
         resultProperty().addListener((o, a, n) -> {
             if (n != null) {
                 settings.setThreads(n);
             }
         });
+    }
+
+    /** 1 to 9 digits: what the threads field may hold (out of range is clamped by the spinner). */
+    static boolean wholeNumber(String s) {
+        return s != null && s.strip().matches("[0-9]{1,9}");
     }
 
     public Spinner<Integer> threadsSpinner() {
