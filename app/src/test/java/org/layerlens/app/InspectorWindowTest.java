@@ -78,6 +78,21 @@ class InspectorWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** Exporting the tensor of the tree's root row, which has none, says so before any file dialog (it wrote nothing, unsaid). */
+    @Test
+    void exportingWhatHasNoTensorSaysSo(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.select(""));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.layer().layerProperty().get() != null
+                && vm.layer().layerProperty().get().path().isEmpty());
+        javafx.scene.control.MenuItem npy = view.menu().getMenus().stream().filter(m -> m.getText().equals("Export"))
+                .findFirst().orElseThrow().getItems().stream().filter(i -> i.getText().startsWith("Selected Tensor"))
+                .findFirst().orElseThrow();
+        robot.interact(npy::fire); // a file dialog would throw here: Monocle has none
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(vm.notices().stream().anyMatch(n -> n.text().startsWith("Nothing to export: the network's root has "
+                + "no output of its own")), vm.notices().toString());
+    }
+
     /**
      * Making the window small squeezes the dividers against the panes' minimum sizes; made large
      * again, the panes come back where they were (they stayed squeezed: the tree's columns cut,

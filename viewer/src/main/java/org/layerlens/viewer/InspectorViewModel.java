@@ -405,7 +405,7 @@ public final class InspectorViewModel {
         Once<LoadedImage> i = targetImage;
         status.set(what + "…");
         runs.submit(job -> compute(job, m, i), this::commit, RunResult::dispose, this::cancelled,
-                t -> fail(what, t));
+                t -> failRun(what, t));
     }
 
     private RunResult compute(JobLane.Job job, Once<Opened> m, Once<LoadedImage> i) throws Exception {
@@ -537,8 +537,20 @@ public final class InspectorViewModel {
 
     /** Ends a failed job: one message for the dialog; the committed state stays. */
     void fail(String what, Throwable t) {
-        resetTargets();
+        show(message(what, t));
+    }
+
+    /**
+     * A run that would have replaced the model or image failed: the dialog says what stays (only
+     * there: an export's or a box question's failure said so too, which was beside the point).
+     */
+    private void failRun(String what, Throwable t) {
         String msg = message(what, t);
+        show(result.get() != null && !msg.contains("\n") ? msg + "\nThe previous model and image are still loaded." : msg);
+    }
+
+    private void show(String msg) {
+        resetTargets();
         status.set("Failed: " + msg.lines().findFirst().orElse(msg));
         error.set(null);
         error.set(msg);
@@ -552,7 +564,12 @@ public final class InspectorViewModel {
         while (t.getCause() != null && Problems.message(t) == null) {
             t = t.getCause();
         }
-        return Problems.message(t) == null ? what + ": " + t : Problems.message(t);
+        String said = Problems.message(t);
+        if (said == null) {
+            return what + ": " + t;
+        }
+        // the system's own words ("No space left on device") name nothing: say what was being done
+        return said.contains(": ") ? said : what + ": " + said;
     }
 
     private void resetTargets() {

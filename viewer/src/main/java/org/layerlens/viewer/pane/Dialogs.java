@@ -29,7 +29,7 @@ public final class Dialogs {
         a.setTitle("LayerLens");
         a.setHeaderText(msg.lines().findFirst().orElse(msg));
         String rest = msg.contains("\n") ? msg.substring(msg.indexOf('\n') + 1) : "";
-        a.setContentText(rest.isEmpty() ? "The previous model and image are still loaded." : rest);
+        a.setContentText(rest.isEmpty() ? null : rest);
         a.getDialogPane().setId("errorDialog");
         a.getDialogPane().setMinWidth(520);
         a.show();

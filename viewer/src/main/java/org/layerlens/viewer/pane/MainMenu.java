@@ -17,6 +17,7 @@ import javafx.stage.FileChooser;
 import org.layerlens.engine.api.Model;
 import org.layerlens.viewer.InspectorViewModel;
 import org.layerlens.viewer.LayerViewModel;
+import org.layerlens.viewer.Notice;
 
 /**
  * The menus: File (windows, opening models, images, videos, a camera, labels, recent files),
@@ -68,16 +69,24 @@ public final class MainMenu extends MenuBar {
         step.disableProperty().bind(vm.video().openProperty().not());
         Menu videoMenu = new Menu("Video", null, play, step);
 
+        java.util.function.Supplier<String> noTensor = () -> layer.layerProperty().get() != null
+                && layer.layerProperty().get().data() != null ? null
+                : "Nothing to export: " + (vm.selectedPathProperty().get().isEmpty() ? "the network's root"
+                : vm.selectedPathProperty().get()) + " has no output of its own; choose a module with a shape in the tree";
+        java.util.function.Supplier<String> noRun = () -> vm.inspectionProperty().get() != null ? null
+                : "Nothing to export yet: no pass has finished";
         Menu export = new Menu("Export", null,
-                save("Selected Tensor as .npy…", "Export tensor", () -> sel() + ".npy", "npy", f -> vm.exports().npy(f)),
+                save("Selected Tensor as .npy…", "Export tensor", () -> sel() + ".npy", "npy", noTensor,
+                        f -> vm.exports().npy(f)),
                 save("Selected Channel Heatmap as PNG…", "Export heatmap", () -> sel() + "-ch"
-                        + Math.max(0, layer.selectedChannelProperty().get()) + ".png", "png",
+                        + Math.max(0, layer.selectedChannelProperty().get()) + ".png", "png", noTensor,
                         f -> vm.exports().heatmap(f)),
-                save("Whole Gallery as PNG…", "Export gallery", () -> sel() + "-gallery.png", "png",
+                save("Whole Gallery as PNG…", "Export gallery", () -> sel() + "-gallery.png", "png", noTensor,
                         f -> vm.exports().gallery(f)),
-                save("Detections as JSON…", "Export detections", () -> "detections.json", "json",
+                save("Detections as JSON…", "Export detections", () -> "detections.json", "json", noRun,
                         f -> vm.exports().detections(f)),
                 save("Summary Table as CSV…", "Export summary", () -> "summary.csv", "csv",
+                        () -> vm.modelProperty().get() != null ? null : "Nothing to export yet: no model is open",
                         f -> vm.exports().summary(f)));
         getMenus().setAll(file, view, detections, videoMenu, export);
         vm.recent().files().addListener((ListChangeListener<Path>) c -> rebuildRecent());
@@ -109,9 +118,19 @@ public final class MainMenu extends MenuBar {
         return mi;
     }
 
+    /**
+     * An export item: {@code unavailable} says why there is nothing to write (null when there is):
+     * said in a notification before any file dialog, where the dialog opened and then nothing was
+     * written, unsaid (the tree's root row selected).
+     */
     private MenuItem save(String text, String title, java.util.function.Supplier<String> name, String ext,
-                          Function<Path, CompletableFuture<Path>> write) {
+                          java.util.function.Supplier<String> unavailable, Function<Path, CompletableFuture<Path>> write) {
         return item(text, null, () -> {
+            String why = unavailable.get();
+            if (why != null) {
+                vm.notices().add(Notice.warning(why));
+                return;
+            }
             Path f = picker.save(owner, title, name.get(), ext);
             if (f != null) {
                 write.apply(f);
