@@ -113,7 +113,7 @@ class WindowRoutesTest {
     }
 
     private MenuItem menuItem(String menu, String item) {
-        Menu m = view.menu().getMenus().stream().filter(x -> x.getText().equals(menu)).findFirst().orElseThrow();
+        Menu m = view.menu().getMenus().stream().filter(x -> x.getText().replace("_", "").equals(menu)).findFirst().orElseThrow();
         return m.getItems().stream().filter(i -> i.getText() != null && i.getText().equals(item)).findFirst()
                 .orElseThrow();
     }

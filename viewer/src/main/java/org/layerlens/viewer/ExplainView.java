@@ -117,7 +117,7 @@ public final class ExplainView {
         CheckMenuItem priors = new CheckMenuItem("Show Priors of the Head");
         priors.setAccelerator(new KeyCodeCombination(KeyCode.P));
         priors.selectedProperty().bindBidirectional(explain.priors().visibleProperty());
-        Menu m = new Menu("Explain", null, priors,
+        Menu m = new Menu("_Explain", null, priors,
                 item("Next Head", new KeyCodeCombination(KeyCode.CLOSE_BRACKET), () -> explain.priors().stepHead(1)),
                 item("Previous Head", new KeyCodeCombination(KeyCode.OPEN_BRACKET),
                         () -> explain.priors().stepHead(-1)),

@@ -52,22 +52,22 @@ public final class MainMenu extends MenuBar {
         MenuItem rerun = item("Run Again", "F5", vm::rerun);
         MenuItem close = item("Close Window", "Shortcut+W", () -> owner.getScene().getWindow().hide());
         MenuItem quit = item("Quit", "Shortcut+Q", Platform::exit);
-        Menu file = new Menu("File", null, window, image, model, video, camera, labels, def, faces, recent,
+        Menu file = new Menu("_File", null, window, image, model, video, camera, labels, def, faces, recent,
                 new SeparatorMenuItem(), rerun, new SeparatorMenuItem(), close, quit);
 
-        Menu detections = new Menu("Detections", null,
+        Menu detections = new Menu("_Detections", null,
                 item("Next Detection", "N", () -> vm.stepDetection(1)),
                 item("Previous Detection", "Shift+N", () -> vm.stepDetection(-1)),
                 item("Clear Selection", null, () -> vm.selectedDetectionProperty().set(null)));
         LayerViewModel layer = vm.layer();
         MenuItem overlay = item("Channel Over Image", "H", () -> layer.overlayProperty().set(
                 !layer.overlayProperty().get()));
-        Menu view = new Menu("View", null, overlay, item("Selected Channel Large", null, openChannel));
+        Menu view = new Menu("_View", null, overlay, item("Selected Channel Large", null, openChannel));
         MenuItem play = item("Play / Pause", "K", () -> vm.video().togglePlay());
         MenuItem step = item("Next Frame", "Period", () -> vm.video().step());
         play.disableProperty().bind(vm.video().openProperty().not());
         step.disableProperty().bind(vm.video().openProperty().not());
-        Menu videoMenu = new Menu("Video", null, play, step);
+        Menu videoMenu = new Menu("V_ideo", null, play, step);
 
         java.util.function.Supplier<String> noTensor = () -> layer.layerProperty().get() != null
                 && layer.layerProperty().get().data() != null ? null
@@ -75,7 +75,7 @@ public final class MainMenu extends MenuBar {
                 : vm.selectedPathProperty().get()) + " has no output of its own; choose a module with a shape in the tree";
         java.util.function.Supplier<String> noRun = () -> vm.inspectionProperty().get() != null ? null
                 : "Nothing to export yet: no pass has finished";
-        Menu export = new Menu("Export", null,
+        Menu export = new Menu("E_xport", null,
                 save("Selected Tensor as .npy…", "Export tensor", () -> sel() + ".npy", "npy", noTensor,
                         f -> vm.exports().npy(f)),
                 save("Selected Channel Heatmap as PNG…", "Export heatmap", () -> sel() + "-ch"

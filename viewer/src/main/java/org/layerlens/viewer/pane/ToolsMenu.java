@@ -18,7 +18,7 @@ public final class ToolsMenu extends Menu {
      * @param showTab shows the side tab of that title
      */
     public ToolsMenu(InspectorViewModel vm, Node owner, Settings settings, java.util.function.Consumer<String> showTab) {
-        super("Tools");
+        super("_Tools"); // Alt+T, as every menu has its mnemonic (F10 alone reached them)
         setId("toolsMenu");
         MenuItem compare = new MenuItem("Compare With Another Model or Image…");
         compare.setOnAction(e -> showTab.accept("Compare"));
