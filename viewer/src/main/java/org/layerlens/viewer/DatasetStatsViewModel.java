@@ -77,6 +77,8 @@ public final class DatasetStatsViewModel {
     private final InspectorViewModel.Services services;
     private final JobLane lane;
     private final ReadOnlyObjectWrapper<Run> run = new ReadOnlyObjectWrapper<>();
+    /** The folder being read, else the shown run's; null before any (the pane names it while a run goes on). */
+    private final ReadOnlyObjectWrapper<Path> folder = new ReadOnlyObjectWrapper<>();
     private final ObservableList<Problem> problems = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<ModuleStats> selected = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<IntFunction<String>> marks = new ReadOnlyObjectWrapper<>(c -> null);
@@ -91,6 +93,10 @@ public final class DatasetStatsViewModel {
     }
 
     // ---------------------------------------------------------------- state
+
+    public ReadOnlyObjectProperty<Path> folderProperty() {
+        return folder.getReadOnlyProperty();
+    }
 
     public ReadOnlyObjectProperty<Run> runProperty() {
         return run.getReadOnlyProperty();
@@ -139,11 +145,15 @@ public final class DatasetStatsViewModel {
         Model m = r.model();
         int workers = EngineThreads.get();
         status.set("Reading " + folder + "…");
+        this.folder.set(folder);
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         lane.submit(job -> compute(job, m, folder, workers, warnings), this::commit, x -> { },
-                () -> status.set("Cancelled; " + (run.get() == null ? "no statistics yet"
-                        : "showing the previous run")),
+                () -> {
+                    status.set("Cancelled; " + (run.get() == null ? "no statistics yet" : "showing the previous run"));
+                    this.folder.set(run.get() == null ? null : run.get().folder());
+                },
                 t -> {
+                    this.folder.set(run.get() == null ? null : run.get().folder());
                     String msg = InspectorViewModel.message("Statistics of " + folder, t);
                     status.set("Failed: " + msg.lines().findFirst().orElse(msg));
                     vm.errorProperty().set(null);

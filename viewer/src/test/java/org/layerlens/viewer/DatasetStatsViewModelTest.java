@@ -122,6 +122,7 @@ class DatasetStatsViewModelTest {
         Files.createDirectory(dir.resolve("more"));
         DatasetStatsViewModel stats = vm.datasetStats();
         fx.onUi(() -> stats.start(dir));
+        assertEquals(dir, fx.onUi(() -> stats.folderProperty().get()), "the folder is named from the start of its run");
         fx.await(300, "the statistics", () -> !stats.busy() && stats.runProperty().get() != null);
         assertEquals(2, fx.onUi(() -> stats.runProperty().get()).stats().images(), "coffee.png and the cut JPEG");
         fx.await(10, "the closing notice", () -> vm.notices().stream()

@@ -172,9 +172,10 @@ public final class DatasetStatsPane extends SplitPane {
         getItems().setAll(upper, lower);
         setDividerPositions(0.5);
 
-        stats.runProperty().addListener((o, a, r) -> {
-            folder.setText(r == null ? "" : r.folder().toString());
-            folder.setTooltip(r == null ? null : new Tooltip(r.folder().toString()));
+        // the folder being read, from the start of its run (a --dataset start said "no folder yet" until the end)
+        stats.folderProperty().addListener((o, a, f) -> {
+            folder.setText(f == null ? "no folder yet" : f.toString());
+            folder.setTooltip(f == null ? null : new Tooltip(f.toString()));
         });
         stats.selectedProperty().addListener((o, a, s) -> title());
         vm.selectedPathProperty().addListener((o, a, p) -> title());
@@ -229,7 +230,6 @@ public final class DatasetStatsPane extends SplitPane {
     private void pickFolder() {
         Path p = picker.folder(this, "Folder of images for statistics");
         if (p != null) {
-            folder.setText(p.toString());
             stats.start(p);
         }
     }
