@@ -51,12 +51,31 @@ public final class Dialogs {
         return out;
     }
 
+    /**
+     * The folder the last file dialog of this run ended in: the next one starts there (they all
+     * started in the working folder, so every export began with a walk back to the last one).
+     */
+    private static volatile File lastFolder;
+
+    private static File startFolder() {
+        File f = lastFolder;
+        return f != null && f.isDirectory() ? f : null;
+    }
+
+    private static Path chosen(File f, boolean isFolder) {
+        if (f == null) {
+            return null;
+        }
+        lastFolder = isFolder ? f : f.getAbsoluteFile().getParentFile();
+        return f.toPath();
+    }
+
     public static Path open(Node owner, String title, List<FileChooser.ExtensionFilter> filters) {
         FileChooser fc = new FileChooser();
         fc.setTitle(title);
         fc.getExtensionFilters().setAll(filters);
-        File f = fc.showOpenDialog(window(owner));
-        return f == null ? null : f.toPath();
+        fc.setInitialDirectory(startFolder());
+        return chosen(fc.showOpenDialog(window(owner)), false);
     }
 
     public static List<FileChooser.ExtensionFilter> imageFilters() {
@@ -73,8 +92,8 @@ public final class Dialogs {
     public static Path folder(Node owner, String title) {
         javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
         dc.setTitle(title);
-        File f = dc.showDialog(window(owner));
-        return f == null ? null : f.toPath();
+        dc.setInitialDirectory(startFolder());
+        return chosen(dc.showDialog(window(owner)), true);
     }
 
     public static Path saveAs(Node owner, String title, String name, String ext) {
@@ -82,7 +101,22 @@ public final class Dialogs {
         fc.setTitle(title);
         fc.setInitialFileName(name.replace('/', '.')); // TF scope paths hold slashes
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(ext, "*." + ext));
-        File f = fc.showSaveDialog(window(owner));
-        return f == null ? null : f.toPath();
+        fc.setInitialDirectory(startFolder());
+        Path p = chosen(fc.showSaveDialog(window(owner)), false);
+        return p == null ? null : withExtension(p, ext);
+    }
+
+    /**
+     * {@code p} with {@code .ext} added when its name has no extension at all ("noext" was saved
+     * as such), unless a file of that longer name exists: the dialog asked about replacing the
+     * name typed, not that one. A name with another extension is the user's choice and kept.
+     */
+    static Path withExtension(Path p, String ext) {
+        String name = p.getFileName().toString();
+        if (name.contains(".")) {
+            return p;
+        }
+        Path longer = p.resolveSibling(name + "." + ext);
+        return java.nio.file.Files.exists(longer) ? p : longer;
     }
 }
