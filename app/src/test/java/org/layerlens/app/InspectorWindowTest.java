@@ -310,6 +310,11 @@ class InspectorWindowTest {
         InspectorView[] second = new InspectorView[1];
         robot.interact(() -> second[0] = view.openNewWindow());
         InspectorViewModel vm2 = second[0].viewModel();
+        javafx.stage.Window w2 = second[0].getScene().getWindow();
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        assertTrue(w2.getX() + w2.getWidth() <= screen.getMaxX() + 1 && w2.getY() + w2.getHeight() <= screen.getMaxY() + 1,
+                "the second window stays on the screen: " + w2.getX() + "," + w2.getY() + " " + w2.getWidth() + "x"
+                        + w2.getHeight() + " on " + screen);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm2.inspectionProperty().get() != null);
         assertSame(vm.modelProperty().get(), vm2.modelProperty().get(), "the loaded model is shared, not reloaded");
         assertEquals(vm.imageProperty().get().source(), vm2.imageProperty().get().source());

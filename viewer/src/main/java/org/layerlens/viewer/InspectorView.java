@@ -300,14 +300,22 @@ public final class InspectorView extends BorderPane {
         InspectorViewModel vm2 = new InspectorViewModel(vm.loader(), vm.services());
         InspectorView v2 = new InspectorView(vm2);
         Stage st = new Stage();
-        st.setScene(scene(v2));
+        Window w = getScene() == null ? null : getScene().getWindow();
+        if (w == null) {
+            st.setScene(scene(v2));
+        } else {
+            // 40 px below and right of this one, and as much smaller as that takes to stay on its
+            // screen (at the first window's size it ran off a screen of that size)
+            javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getScreensForRectangle(w.getX(), w.getY(), 1, 1)
+                    .stream().findFirst().orElse(javafx.stage.Screen.getPrimary()).getVisualBounds();
+            double x = Math.max(screen.getMinX(), Math.min(w.getX() + 40, screen.getMaxX() - 640));
+            double y = Math.max(screen.getMinY(), Math.min(w.getY() + 40, screen.getMaxY() - 480));
+            st.setScene(new Scene(v2, Math.min(1600, screen.getMaxX() - x), Math.min(960, screen.getMaxY() - y)));
+            st.setX(x);
+            st.setY(y);
+        }
         bindTitle(st, vm2);
         st.setOnHidden(e -> vm2.close());
-        Window w = getScene() == null ? null : getScene().getWindow();
-        if (w != null) {
-            st.setX(w.getX() + 40);
-            st.setY(w.getY() + 40);
-        }
         st.show();
         Model m = vm.modelProperty().get();
         if (m != null) {
