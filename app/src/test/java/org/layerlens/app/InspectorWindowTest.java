@@ -78,6 +78,24 @@ class InspectorWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** Ctrl+1 to Ctrl+6 show the side tabs in their order (only Explain and Class Maps had keys). */
+    @Test
+    void eachSideTabHasAKey(FxRobot robot) throws Exception {
+        robot.clickOn(view.tree());
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.DIGIT2)
+                .release(javafx.scene.input.KeyCode.DIGIT2, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Block", view.sideTab());
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.DIGIT4)
+                .release(javafx.scene.input.KeyCode.DIGIT4, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Dataset", view.sideTab());
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.DIGIT1)
+                .release(javafx.scene.input.KeyCode.DIGIT1, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Channels", view.sideTab());
+    }
+
     /** Exporting the tensor of the tree's root row, which has none, says so before any file dialog (it wrote nothing, unsaid). */
     @Test
     void exportingWhatHasNoTensorSaysSo(FxRobot robot) throws Exception {

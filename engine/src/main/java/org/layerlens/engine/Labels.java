@@ -50,7 +50,7 @@ public final class Labels {
             out.add(0, "BACKGROUND");
             // a warning (printed without --verbose): if the first line was the background under
             // another name, every class is now named one off
-            notes.add("warning: " + file.getFileName() + " has no BACKGROUND line, so one was put first: class 1 is \""
+            notes.add("warning: " + file + " has no BACKGROUND line, so one was put first: class 1 is \""
                     + out.get(1) + "\"");
         }
         return out;

@@ -29,7 +29,7 @@ class LabelsTest {
         assertEquals(List.of("BACKGROUND", "café", "crème"), Labels.read(latin1, notes));
         assertEquals(1, notes.size(), "a note says BACKGROUND was put first");
 
-        assertTrue(notes.get(0).startsWith("warning: latin1.txt has no BACKGROUND line"), notes.get(0));
+        assertTrue(notes.get(0).startsWith("warning: " + latin1 + " has no BACKGROUND line"), notes.get(0));
 
         Path blank = Files.writeString(dir.resolve("blank.txt"), "\n \n");
         assertEquals(blank + ": the labels file is empty",

@@ -1,6 +1,7 @@
 package org.layerlens.viewer;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,8 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.ComboBoxBase;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Slider;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
@@ -17,6 +20,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.TextInputControl;
 import javafx.scene.control.TreeTableView;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -161,6 +165,24 @@ public final class InspectorView extends BorderPane {
         });
         addEventFilter(KeyEvent.KEY_PRESSED, this::navigate);
         explain = new ExplainView(this, vm);
+        addSideTabKeys();
+    }
+
+    /**
+     * View ▸ Show the ... Tab for every side tab, Ctrl+1 to Ctrl+6 in their order (Cmd on macOS):
+     * only Explain and Class Maps had a key, and Ctrl+Tab does not reach the tabs from the tree.
+     */
+    private void addSideTabKeys() {
+        List<MenuItem> items = new ArrayList<>();
+        for (int i = 0; i < side.getTabs().size() && i < 9; i++) {
+            String title = side.getTabs().get(i).getText();
+            MenuItem mi = new MenuItem("Show the " + title + " Tab");
+            mi.setAccelerator(KeyCombination.keyCombination("Shortcut+" + (i + 1)));
+            mi.setOnAction(e -> showSideTab(title));
+            items.add(mi);
+        }
+        menu.viewMenu().getItems().add(new SeparatorMenuItem());
+        menu.viewMenu().getItems().addAll(items);
     }
 
     /** Adds a row of controls under the picture (below the detection controls). */

@@ -113,7 +113,7 @@ public final class ExplainPane extends ScrollPane {
                         swatch(ProvenanceOverlay.FIELD, true, "receptive field"),
                         swatch(Color.GRAY, true, "suppressed (dashed)"))));
 
-        Label qt = new Label("Why not here? (the box you drew)");
+        Label qt = new Label("Why not here? (the box asked about)");
         qt.setFont(Font.font(null, FontWeight.BOLD, 13));
         queryBox.setId("queryBox");
         queryBox.setWrapText(true);

@@ -29,6 +29,7 @@ public final class MainMenu extends MenuBar {
     private final InspectorViewModel vm;
     private final Node owner;
     private final Menu recent = new Menu("Open Recent");
+    private final Menu view;
     private FilePicker picker = FilePicker.DIALOGS;
 
     /**
@@ -89,6 +90,7 @@ public final class MainMenu extends MenuBar {
                         () -> vm.modelProperty().get() != null ? null : "Nothing to export yet: no model is open",
                         f -> vm.exports().summary(f)));
         getMenus().setAll(file, view, detections, videoMenu, export);
+        this.view = view;
         vm.recent().files().addListener((ListChangeListener<Path>) c -> rebuildRecent());
         rebuildRecent();
     }
@@ -168,6 +170,11 @@ public final class MainMenu extends MenuBar {
     }
 
     /** The Open Recent menu (tests). */
+    /** The View menu (the window adds its side tabs' items). */
+    public Menu viewMenu() {
+        return view;
+    }
+
     public Menu recentMenu() {
         return recent;
     }
