@@ -27,8 +27,9 @@ public final class Labels {
         if (!Files.exists(file)) {
             throw new IOException(file + ": no such file");
         }
-        if (Files.size(file) > MAX_BYTES) {
-            throw new IOException(file + ": " + Files.size(file) + " bytes, not a labels file (one class name a line)");
+        long bytes = Files.size(file);
+        if (bytes > MAX_BYTES) {
+            throw new IOException(file + ": " + bytes + " bytes, not a labels file (one class name a line)");
         }
         List<String> out = new ArrayList<>();
         for (String line : lines(file)) {

@@ -82,7 +82,7 @@ final class CompareCommand implements Command {
             throw new Args.UsageException("compare: --with takes a second model; for the same model on the image "
                     + "made different, --with-image " + with);
         }
-        ImageVariant variant = withImage == null ? null : changedImage(withImage);
+        CompareSource.Variant variant = withImage == null ? null : changedImage(withImage);
         if (variant != null && variant.kind() == ImageVariants.Kind.MIRRORED) {
             opt = opt.mirrored();
         }
@@ -167,16 +167,13 @@ final class CompareCommand implements Command {
         return 0;
     }
 
-    /** A changed copy of A's image (as the window's Compare makes it): its kind and amount, and what it is called. */
-    private record ImageVariant(ImageVariants.Kind kind, double amount, String describe) {
-    }
-
     /**
-     * What {@code spec} names when it is not a file: {@code mirrored}, {@code darker[:F]} or
-     * {@code jpeg[:Q]} (the window's --compare words); null for anything else (a file's path).
+     * The changed copy of A's image {@code spec} names when it is not a file: {@code mirrored},
+     * {@code darker[:F]} or {@code jpeg[:Q]}, as the window's Compare makes it; null for anything
+     * else (a file's path).
      * {@link Args.UsageException} for such a word with an amount out of range.
      */
-    private static ImageVariant changedImage(String spec) throws Args.UsageException {
+    private static CompareSource.Variant changedImage(String spec) throws Args.UsageException {
         String[] p = spec.split(":", 2);
         String word = p[0].toLowerCase(Locale.ROOT);
         if (!Set.of("mirrored", "darker", "jpeg").contains(word) || Files.exists(Paths.get(spec))) {
@@ -189,8 +186,7 @@ final class CompareCommand implements Command {
             if (word.equals("mirrored") && amount != null) {
                 throw new IllegalArgumentException();
             }
-            CompareSource.Variant v = (CompareSource.Variant) CompareSource.parse(amount == null ? word : word + ":" + amount);
-            return new ImageVariant(v.kind(), v.amount(), v.describe());
+            return (CompareSource.Variant) CompareSource.parse(amount == null ? word : word + ":" + amount);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("compare: --with-image " + spec + ": " + form);
         }
