@@ -52,8 +52,7 @@ class LargePhotoTest {
                 "kept " + img.width() + "x" + img.height());
         assertEquals(8000.0 / 6000, (double) img.width() / img.height(), 0.01);
 
-        Path pth = TestData.repoFile("app/src/main/resources/org/layerlens/app/models/default.pth");
-        Model model = Model.open(pth, pth.resolveSibling("default-labels.txt"));
+        Model model = TestData.defaultModel();
         DetectorOutput out = model.detect(img);
         assertEquals(8000, out.imageWidth());
         List<Detection> dets = out.detections(0.5);

@@ -31,6 +31,12 @@ public final class TestData {
     }
 
     /** A file of the repository ({@code reference/objects_v2/refs/anchors.npy}), found upwards from the working directory. */
+    /** The app's bundled default model (the trained shapes mb2-ssd-lite) with its labels file. */
+    public static org.layerlens.engine.api.Model defaultModel() throws java.io.IOException {
+        Path pth = repoFile("app/src/main/resources/org/layerlens/app/models/default.pth");
+        return org.layerlens.engine.api.Model.open(pth, pth.resolveSibling("default-labels.txt"));
+    }
+
     public static Path repoFile(String relative) {
         Path dir = Paths.get("").toAbsolutePath();
         while (dir != null) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,9 +108,7 @@ class MirrorCompareTest {
     /** An image and its copy at half the size: B's boxes scaled into A's frame pair with A's (the trained model). */
     @Test
     void aResizedCopysDetectionsPairInTheFirstImagesFrame() throws IOException {
-        Path pth = TestData.sampleImage("shapes-01.png").getParent().getParent()
-                .resolve("app/src/main/resources/org/layerlens/app/models/default.pth");
-        Model trained = Model.open(pth, pth.resolveSibling("default-labels.txt"));
+        Model trained = TestData.defaultModel();
         LoadedImage a = Images.read(TestData.sampleImage("shapes-01.png"));
         org.opencv.core.Mat rgb = new org.opencv.core.Mat(a.height(), a.width(), org.opencv.core.CvType.CV_8UC3);
         rgb.put(0, 0, a.rgb());
@@ -136,9 +133,7 @@ class MirrorCompareTest {
      */
     @Test
     void aShrunkPhotosMirrorPairsInTheFilesFrame() throws IOException {
-        Path pth = TestData.sampleImage("shapes-01.png").getParent().getParent()
-                .resolve("app/src/main/resources/org/layerlens/app/models/default.pth");
-        Model trained = Model.open(pth, pth.resolveSibling("default-labels.txt"));
+        Model trained = TestData.defaultModel();
         LoadedImage read = Images.read(TestData.sampleImage("shapes-01.png"));
         int w = read.width();
         int h = read.height();

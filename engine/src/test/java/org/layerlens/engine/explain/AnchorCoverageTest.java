@@ -32,9 +32,7 @@ class AnchorCoverageTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path pth = TestData.sampleImage("shapes-01.png").getParent().getParent()
-                .resolve("app/src/main/resources/org/layerlens/app/models/default.pth");
-        model = Model.open(pth, pth.resolveSibling("default-labels.txt"));
+        model = TestData.defaultModel();
     }
 
     static String voc(String file, Integer w, Integer h, String... objects) {

@@ -126,9 +126,7 @@ class ProvenanceTest {
 
     @Test
     void theTrainedDefaultModelsDetectionsTraceBack() throws IOException {
-        Path pth = TestData.sampleImage("shapes-01.png").getParent().getParent()
-                .resolve("app/src/main/resources/org/layerlens/app/models/default.pth");
-        Model m = Model.open(pth, pth.resolveSibling("default-labels.txt"));
+        Model m = TestData.defaultModel();
         int total = 0;
         for (String name : List.of("shapes-01.png", "shapes-02.png", "coffee.png")) {
             Path p = TestData.sampleImage(name);

@@ -54,8 +54,7 @@ class OddSizeImageTest {
         assertEquals(255, b.rgb()[(10 * b.width() + b.width() - 10) * 3] & 0xff, "top right is white");
         assertEquals(128, b.rgb()[(10 * b.width() + 10) * 3] & 0xff, "top left is grey");
 
-        Path pth = TestData.repoFile("app/src/main/resources/org/layerlens/app/models/default.pth");
-        Model model = Model.open(pth, pth.resolveSibling("default-labels.txt"));
+        Model model = TestData.defaultModel();
         DetectorOutput out = model.detect(b);
         assertEquals(6001, out.imageWidth());
         assertEquals(8001, out.imageHeight());
