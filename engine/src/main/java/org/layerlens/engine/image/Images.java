@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
@@ -41,10 +42,15 @@ public final class Images {
         int reduce = reduction(file, jpeg);
         // a PNG is checked, and its colour profile dropped, first: libpng says both on stderr (PngFile)
         List<PngFile.Span> profiles = jpeg == null ? PngFile.check(file) : List.of();
-        Mat bgr = !profiles.isEmpty() ? decodeWithout(file, profiles) : Imgcodecs.imread(
-                file.toAbsolutePath().toString(), reduce == 1 ? Imgcodecs.IMREAD_COLOR
-                        : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4
-                        : Imgcodecs.IMREAD_REDUCED_COLOR_8);
+        // a JPEG cut short: libjpeg says "Premature end of JPEG file" on stderr when it reads the
+        // file, not when OpenCV hands it the bytes from memory; our own warning below says it once
+        boolean cutShort = jpeg != null && !JpegFile.hasEnd(file, jpeg);
+        int flags = reduce == 1 ? Imgcodecs.IMREAD_COLOR
+                : reduce == 2 ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : reduce == 4 ? Imgcodecs.IMREAD_REDUCED_COLOR_4
+                : Imgcodecs.IMREAD_REDUCED_COLOR_8;
+        Mat bgr = !profiles.isEmpty() ? decodeWithout(file, profiles)
+                : cutShort ? decodeFromMemory(file, flags)
+                : Imgcodecs.imread(file.toAbsolutePath().toString(), flags);
         try {
             if (bgr.empty()) {
                 if (VIDEO_EXTENSIONS.contains(ImageFolder.extension(file))) {
@@ -70,7 +76,7 @@ public final class Images {
             byte[] px = new byte[(int) (rgb.total() * 3)];
             rgb.get(0, 0, px);
             List<String> warnings = new ArrayList<>();
-            if (jpeg != null && !JpegFile.hasEnd(file, jpeg)) {
+            if (cutShort) {
                 // libjpeg says "Premature end of JPEG file" and greys what is missing; other viewers
                 // open such files too, so it is read, and said once
                 warnings.add(file + ": the JPEG ends before its end marker (truncated?); only the part"
@@ -81,6 +87,16 @@ public final class Images {
             return img;
         } finally {
             bgr.release();
+        }
+    }
+
+    /** A file decoded by OpenCV from its bytes in memory, with {@code imread}'s {@code flags}. */
+    private static Mat decodeFromMemory(Path file, int flags) throws IOException {
+        MatOfByte bytes = new MatOfByte(Files.readAllBytes(file));
+        try {
+            return Imgcodecs.imdecode(bytes, flags);
+        } finally {
+            bytes.release();
         }
     }
 
