@@ -472,7 +472,9 @@ public final class InspectorViewModel {
                     + "%d megapixels; boxes are in the original's pixels)", r.image().name(), r.image().originalWidth(),
                     r.image().originalHeight(), r.image().width(), r.image().height(), Images.MAX_PIXELS >> 20)));
         }
-        if (newImage && r.frame() < 0 && r.image() != null && !r.image().warnings().isEmpty()) {
+        // an image's warnings, or a video frame's (the video cut short, a damaged frame skipped before it)
+        // (a frame carries its warnings once: frames of one video share their source)
+        if ((newImage || r.frame() >= 0) && r.image() != null && !r.image().warnings().isEmpty()) {
             notices.add(Notice.warning(String.join("\n", r.image().warnings())));
         }
         image.set(r.image());

@@ -123,7 +123,7 @@ public final class VideoViewModel {
                 if (f == null) {
                     throw new java.io.IOException(v.name() + ": no frame could be read");
                 }
-                return new Opened(v, runFrame(job, model, f, 0));
+                return new Opened(v, runFrame(job, model, f, v.position() - 1)); // frame 0, unless damaged
             } catch (Exception | Error e) {
                 v.close();
                 throw e;
@@ -182,8 +182,8 @@ public final class VideoViewModel {
             int index;
             LoadedImage f;
             synchronized (v) { // the frame and its index together, whatever a cancelled job still does
-                index = v.position();
                 f = v.read();
+                index = v.position() - 1; // past any damaged frame read skipped
             }
             return f == null ? null : runFrame(job, model, f, index);
         }, this::showStill, RunResult::dispose, () -> { }, t -> vm.fail("Stepping " + v.name(), t));
@@ -205,8 +205,8 @@ public final class VideoViewModel {
             LoadedImage f;
             synchronized (v) {
                 v.seek(index);
-                at = v.position();
                 f = v.read();
+                at = v.position() - 1;
             }
             return f == null ? null : runFrame(job, model, f, at);
         }, this::showStill, RunResult::dispose, () -> { }, t -> vm.fail("Seeking in " + v.name(), t));
@@ -290,8 +290,8 @@ public final class VideoViewModel {
                         skipped++;
                     }
                 }
-                index = v.position();
                 f = v.read();
+                index = v.position() - 1;
             }
             if (f == null) {
                 return; // the end

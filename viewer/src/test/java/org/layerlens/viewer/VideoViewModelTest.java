@@ -107,6 +107,34 @@ class VideoViewModelTest {
     }
 
     /** A seek while playing goes on playing from there (it stopped at the frame sought: walkthrough). */
+    /**
+     * A recording cut short, with a damaged frame before the cut: it opens (OpenCV's reader
+     * refused it), plays to its cut, says both once, and every frame shown has its own index.
+     */
+    @Test
+    void aDamagedRecordingCutShortPlaysWhatItHoldsAndSaysSo(@TempDir Path dir) throws Exception {
+        Path clip = TestImages.video(dir.resolve("clip.avi"), Fixtures.sample("astronaut.png"), 12, 10);
+        byte[] bytes = Files.readAllBytes(clip);
+        int movi = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("movi");
+        int frame = movi + 4; // frame 0's chunk, then frame 1's
+        frame += 8 + java.nio.ByteBuffer.wrap(bytes, frame + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        frame += frame & 1;
+        Arrays.fill(bytes, frame + 8, frame + 40, (byte) 0x55); // frame 1 is no JPEG
+        Path damaged = Files.write(dir.resolve("damaged.avi"), Arrays.copyOf(bytes, bytes.length / 2));
+        fx.onUi(() -> vm.openFile(damaged));
+        fx.await(60, "the first frame", () -> video.openProperty().get() && !frames.isEmpty());
+        int count = fx.onUi(() -> video.frameCountProperty().get());
+        assertTrue(count >= 4 && count < 12, count + " frames");
+        fx.onUi(video::step);
+        fx.await(60, "frame 2", () -> video.positionProperty().get() == 2 && !video.busyProperty().get());
+        assertEquals(2, lastFrame(), "the step went past the damaged frame 1 to frame 2");
+        List<String> said = fx.onUi(() -> vm.notices().stream().map(Notice::text).toList());
+        assertTrue(said.contains(damaged + ": the video is cut short (an interrupted recording?); its " + count
+                + " whole frames are played"), said.toString());
+        assertTrue(said.contains(damaged + ": frame 1 of " + count + " could not be decoded (damaged); skipped"),
+                said.toString());
+    }
+
     @Test
     void aSeekWhilePlayingGoesOnPlayingFromThere(@TempDir Path dir) throws Exception {
         Path clip = TestImages.video(dir.resolve("clip.avi"), Fixtures.sample("astronaut.png"), 60, 10);
