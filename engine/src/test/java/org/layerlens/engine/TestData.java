@@ -30,13 +30,13 @@ public final class TestData {
         return resource("reference/" + name);
     }
 
-    /** A file of the repository ({@code reference/objects_v2/refs/anchors.npy}), found upwards from the working directory. */
     /** The app's bundled default model (the trained shapes mb2-ssd-lite) with its labels file. */
     public static org.layerlens.engine.api.Model defaultModel() throws java.io.IOException {
         Path pth = repoFile("app/src/main/resources/org/layerlens/app/models/default.pth");
         return org.layerlens.engine.api.Model.open(pth, pth.resolveSibling("default-labels.txt"));
     }
 
+    /** A file of the repository ({@code reference/objects_v2/refs/anchors.npy}), found upwards from the working directory. */
     public static Path repoFile(String relative) {
         Path dir = Paths.get("").toAbsolutePath();
         while (dir != null) {
