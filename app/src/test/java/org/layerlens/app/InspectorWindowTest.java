@@ -94,6 +94,19 @@ class InspectorWindowTest {
                 .release(javafx.scene.input.KeyCode.DIGIT1, javafx.scene.input.KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals("Channels", view.sideTab());
+        // Ctrl+Tab from the tree, as in browsers (the tab pane does it only where the focus is inside it)
+        robot.clickOn(view.tree());
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.TAB)
+                .release(javafx.scene.input.KeyCode.TAB, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Block", view.sideTab());
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.TAB)
+                .release(javafx.scene.input.KeyCode.TAB, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.TAB)
+                .release(javafx.scene.input.KeyCode.TAB, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(view.sideTabTitles().get(view.sideTabTitles().size() - 1), view.sideTab(),
+                "back past the first to the last");
     }
 
     /** Exporting the tensor of the tree's root row, which has none, says so before any file dialog (it wrote nothing, unsaid). */

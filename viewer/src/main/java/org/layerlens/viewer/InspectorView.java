@@ -170,7 +170,7 @@ public final class InspectorView extends BorderPane {
 
     /**
      * View ▸ Show the ... Tab for every side tab, Ctrl+1 to Ctrl+6 in their order (Cmd on macOS):
-     * only Explain and Class Maps had a key, and Ctrl+Tab does not reach the tabs from the tree.
+     * only Explain and Class Maps had a key. (Ctrl+Tab cycles them from anywhere: navigate.)
      */
     private void addSideTabKeys() {
         List<MenuItem> items = new ArrayList<>();
@@ -218,6 +218,11 @@ public final class InspectorView extends BorderPane {
         return t == null ? null : t.getText();
     }
 
+    /** The side tabs' titles, in their order. */
+    public List<String> sideTabTitles() {
+        return side.getTabs().stream().map(Tab::getText).toList();
+    }
+
     /** Opens a dropped or recent file by what it is (a model format's file is a model). */
     public void open(Path p) {
         vm.openFile(p);
@@ -226,6 +231,15 @@ public final class InspectorView extends BorderPane {
     /** Keys: Up/Down move through modules, Left/Right through channels (not while a control needs them). */
     private void navigate(KeyEvent e) {
         Node focus = getScene() == null ? null : getScene().getFocusOwner();
+        if (cyclesSideTabs(e) && !inside(focus, side) && !(focus instanceof javafx.scene.control.TextArea)) {
+            // Ctrl+Tab (Ctrl+PageDown) as in browsers: the side tabs from anywhere in the window; the
+            // tab pane does it itself only where the focus is inside it
+            var tabs = side.getSelectionModel();
+            int n = side.getTabs().size();
+            tabs.select((tabs.getSelectedIndex() + (backwards(e) ? n - 1 : 1)) % n);
+            e.consume();
+            return;
+        }
         if (focus instanceof TextInputControl || focus instanceof Slider || focus instanceof ComboBoxBase
                 || focus instanceof javafx.scene.control.TableView) {
             return;
@@ -240,6 +254,24 @@ public final class InspectorView extends BorderPane {
             vm.layer().stepChannel(e.getCode() == KeyCode.LEFT ? -1 : 1);
             e.consume();
         }
+    }
+
+    private static boolean cyclesSideTabs(KeyEvent e) {
+        return e.isShortcutDown() && (e.getCode() == KeyCode.TAB || e.getCode() == KeyCode.PAGE_DOWN
+                || e.getCode() == KeyCode.PAGE_UP);
+    }
+
+    private static boolean backwards(KeyEvent e) {
+        return e.getCode() == KeyCode.PAGE_UP || e.getCode() == KeyCode.TAB && e.isShiftDown();
+    }
+
+    private static boolean inside(Node n, Node ancestor) {
+        for (Node p = n; p != null; p = p.getParent()) {
+            if (p == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void openChannel() {
