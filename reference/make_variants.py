@@ -14,6 +14,10 @@
 OUTDIR/refused/ holds checkpoints that must be refused with a message that says why (not in the
 manifest; CheckpointRefusalTest): see refusals().
 
+OUTDIR/nan-weight/ holds mb2-ssd-lite (the random-4 weights) with one NaN weight in extras.1.conv.0
+(torch.save), and PyTorch's output of every module for coffee.png, NaN where PyTorch has NaN
+(NanWeightTest: NaN must flow through ReLU6 as it does in PyTorch).
+
 OUTDIR/manifest.json lists every file with its architecture, class count and reference tag;
 OUTDIR/<tag>/ holds scores.npy, boxes.npy and every module's output (.npy) for coffee.png.
 """
@@ -61,6 +65,22 @@ def refusals(out):
     make_references.randomise(m, 2005)
     assert m.state_dict()["classification_headers.0.weight"].shape[0] == 6
     torch.save(m.state_dict(), out / "mb1-background-only.pth")
+
+
+def nan_weight(model, x, out):
+    """A checkpoint with one NaN weight, and PyTorch's module outputs from it (float32, as users run it)."""
+    out.mkdir(parents=True, exist_ok=True)
+    sd = {k: v.clone() for k, v in model.state_dict().items()}
+    sd["extras.1.conv.0.weight"][0, 0, 0, 0] = float("nan")
+    m = ssdnet.SSDLite(4).eval()
+    m.load_state_dict(sd)
+    torch.save(m.state_dict(), out / "mb2-nan-weight.pth")
+    outs = make_references.run_with_hooks_generic(m, x)
+    for p, t in outs.items():
+        np.save(out / f"{p}.npy", t.float().numpy())
+    nans = sum(int(torch.isnan(t).sum()) for p, t in outs.items() if p.startswith("extras.1"))
+    assert nans > 0, "the NaN weight made no NaN"
+    print(f"nan-weight: {sum(1 for t in outs.values() if torch.isnan(t).any())} outputs hold NaN")
 
 
 def main():
@@ -117,6 +137,7 @@ def main():
     assert identities > 0, f"{name}: the exporter wrote no Identity nodes"
     print(f"{name}: {identities} Identity nodes")
     manifest.append({"file": name, "arch": "mb1-ssd-lite", "classes": 21, "ref": "mb1-ssd-lite-21-plain-bn"})
+    nan_weight(mb2, x, out / "nan-weight")
     refusals(out / "refused")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
     print(f"wrote {len(manifest)} checkpoints to {out}")

@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.scalar.Relu6;
+import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarDivision;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
@@ -66,8 +67,14 @@ final class Kernels {
     static final long SMALL_MACS = 1L << 19;
     static final long SMALL_ELEMENTS = 1L << 15;
 
-    static Kernel of(Op op) {
-        Kernel k = kernel(op);
+    /**
+     * The kernel of {@code op}. {@code keepNaN}: the model holds NaN or infinite parameters, and
+     * its activations must let NaN through as PyTorch's do (ND4J's ReLU6 makes a NaN 6.0, so that a
+     * NaN weight vanished one layer later): a clamp that keeps NaN, ~25x slower than ND4J's ReLU6,
+     * for such models only.
+     */
+    static Kernel of(Op op, boolean keepNaN) {
+        Kernel k = kernel(op, keepNaN);
         return small(op) ? arena -> Steps.onOneThread(k.bind(arena)) : k;
     }
 
@@ -80,19 +87,19 @@ final class Kernels {
         return op.macs() < SMALL_MACS && elements < SMALL_ELEMENTS;
     }
 
-    private static Kernel kernel(Op op) {
+    private static Kernel kernel(Op op, boolean keepNaN) {
         if (op instanceof Op.Conv c) {
-            return conv(c);
+            return conv(c, keepNaN);
         }
         if (recomputable(op)) {
-            Elementwise f = elementwise(op);
+            Elementwise f = elementwise(op, keepNaN);
             Value in = op.inputs().get(0);
             return arena -> f.bind(arena.matrix(in), arena.matrix(op.output()));
         }
         if (op instanceof Op.Add a) {
             return arena -> {
                 INDArray z = arena.matrix(a.output());
-                return seq(exec(new AddOp(arena.matrix(a.a()), arena.matrix(a.b()), z)), act(z, z, a.activation()));
+                return seq(exec(new AddOp(arena.matrix(a.a()), arena.matrix(a.b()), z)), act(z, z, a.activation(), keepNaN));
             };
         }
         if (op instanceof Op.Mul m) {
@@ -118,7 +125,7 @@ final class Kernels {
             return arena -> exec(new SoftMax(arena.matrix(s.input()), arena.matrix(s.output()), 1));
         }
         if (op instanceof Op.Dense d) {
-            return dense(d);
+            return dense(d, keepNaN);
         }
         if (op instanceof Op.FakeQuant q) {
             return fakeQuant(q);
@@ -128,9 +135,9 @@ final class Kernels {
 
     // ---------------------------------------------------------------- convolutions
 
-    private static Kernel conv(Op.Conv c) {
+    private static Kernel conv(Op.Conv c, boolean keepNaN) {
         if (c.dilation() > 1 && !c.pointwise()) {
-            return dilatedConv(c);
+            return dilatedConv(c, keepNaN);
         }
         INDArray bias = c.bias() == null ? null : Nd4j.create(c.bias(), new long[] {c.out()}, 'c');
         INDArray w = nativeWeights(c);
@@ -142,7 +149,7 @@ final class Kernels {
             return a -> {
                 INDArray z = a.matrix(s.output());
                 return seq(exec(new Mmul(a.matrix(s.input()), w, z, MMulTranspose.allFalse())),
-                        epilogue(a, s, z, bias));
+                        epilogue(a, s, z, bias, keepNaN));
             };
         }
         Conv2DConfig cfg = config(s);
@@ -150,10 +157,10 @@ final class Kernels {
         // one pass over the map less; 1.00 -> 0.79 ms on a 75x75x144 depthwise layer here)
         if (s.depthwise()) {
             return a -> seq(exec(new DepthwiseConv2D(convInputs(a, s, w, bias), new INDArray[] {a.tensor(s.output())},
-                    cfg)), epilogue(a, s, a.matrix(s.output()), null));
+                    cfg)), epilogue(a, s, a.matrix(s.output()), null, keepNaN));
         }
         return a -> seq(exec(new Conv2D(convInputs(a, s, w, bias), new INDArray[] {a.tensor(s.output())}, cfg)),
-                epilogue(a, s, a.matrix(s.output()), null));
+                epilogue(a, s, a.matrix(s.output()), null, keepNaN));
     }
 
     /** A convolution's weights in the layout its ND4J op wants: [in, out] (1x1), [kh, kw, in, multiplier] (depthwise), YXIO. */
@@ -182,7 +189,7 @@ final class Kernels {
      * explicit by {@link Lowering}) into an {@code [oh * ow, in]} matrix and adds its product with
      * the tap's {@code [in, out]} weights (depthwise: its per-channel weights) to the output.
      */
-    private static Kernel dilatedConv(Op.Conv c) {
+    private static Kernel dilatedConv(Op.Conv c, boolean keepNaN) {
         if (!c.padding().none() || !(c.groups() == 1 || c.depthwise() && c.out() == c.in())) {
             throw new IllegalArgumentException(c.path() + ": a dilated convolution needs explicit padding and "
                     + "groups 1 or depthwise");
@@ -211,7 +218,7 @@ final class Kernels {
         return a -> {
             INDArray src = a.tensor(s.input());
             INDArray z = a.matrix(s.output());
-            Runnable tail = epilogue(a, s, z, bias);
+            Runnable tail = epilogue(a, s, z, bias, keepNaN);
             return () -> {
                 taps(s, taps, src, z);
                 tail.run();
@@ -251,10 +258,10 @@ final class Kernels {
     }
 
     /** Bias ({@code [C]}), fused residual, fused activation: in place on the output matrix. */
-    private static Runnable epilogue(Arena a, Op.Conv c, INDArray z, INDArray bias) {
+    private static Runnable epilogue(Arena a, Op.Conv c, INDArray z, INDArray bias, boolean keepNaN) {
         return seq(bias == null ? null : addBias(z, bias),
                 c.residual() == null ? null : exec(new AddOp(z, a.matrix(c.residual()), z)),
-                act(z, z, c.activation()));
+                act(z, z, c.activation(), keepNaN));
     }
 
     /**
@@ -348,46 +355,58 @@ final class Kernels {
         return op instanceof Op.Affine || op instanceof Op.Act;
     }
 
-    static Elementwise elementwise(Op op) {
+    static Elementwise elementwise(Op op, boolean keepNaN) {
         if (op instanceof Op.Act a) {
-            return (x, z) -> act(x, z, a.activation());
+            return (x, z) -> act(x, z, a.activation(), keepNaN);
         }
         Op.Affine af = (Op.Affine) op;
         INDArray scale = Nd4j.create(af.scale(), new long[] {af.scale().length}, 'c');
         INDArray shift = Nd4j.create(af.shift(), new long[] {af.shift().length}, 'c');
-        return (x, z) -> seq(exec(new MulOp(x, scale, z)), addBias(z, shift), act(z, z, af.activation()));
+        return (x, z) -> seq(exec(new MulOp(x, scale, z)), addBias(z, shift), act(z, z, af.activation(), keepNaN));
     }
 
     /** {@code z = f(x)}; in place when z is x or a view of the same buffer. */
-    static Runnable act(INDArray x, INDArray z, Activation f) {
+    static Runnable act(INDArray x, INDArray z, Activation f, boolean keepNaN) {
         return switch (f) {
             case NONE -> x == z ? NOTHING : exec(new Assign(x, z));
-            case RELU -> exec(new RectifiedLinear(x, z, 0.0));
-            case RELU6 -> exec(new Relu6(x, z));
+            case RELU -> exec(new RectifiedLinear(x, z, 0.0)); // keeps NaN: x < 0 ? 0 : x
+            case RELU6 -> relu6(x, z, keepNaN);
             case SIGMOID -> exec(new Sigmoid(x, z));
-            case HARDSIGMOID -> hardSigmoid(x, z);
-            case HARDSWISH -> hardSwish(x, z);
+            case HARDSIGMOID -> hardSigmoid(x, z, keepNaN);
+            case HARDSWISH -> hardSwish(x, z, keepNaN);
+        };
+    }
+
+    /** min(max(x, 0), 6); with {@code keepNaN}, a NaN stays NaN (ND4J's ReLU6 makes it 6). */
+    private static Runnable relu6(INDArray x, INDArray z, boolean keepNaN) {
+        if (!keepNaN) {
+            return exec(new Relu6(x, z));
+        }
+        return () -> {
+            ClipByValue clip = new ClipByValue(x, 0.0, 6.0);
+            clip.addOutputArgument(z);
+            Nd4j.exec(clip);
         };
     }
 
     /** {@code x * hardsigmoid(x)}. */
-    private static Runnable hardSwish(INDArray x, INDArray z) {
+    private static Runnable hardSwish(INDArray x, INDArray z, boolean keepNaN) {
         if (x != z && !x.data().sameUnderlyingData(z.data())) {
-            return seq(hardSigmoid(x, z), exec(new MulOp(z, x, z)));
+            return seq(hardSigmoid(x, z, keepNaN), exec(new MulOp(z, x, z)));
         }
         // in place (the plan may give z x's buffer through another view): x must survive
         // hardsigmoid, in a copy made on every run (nothing of an arena's is free to hold it)
         return () -> {
             try (INDArray copy = x.dup()) {
-                hardSigmoid(copy, z).run();
+                hardSigmoid(copy, z, keepNaN).run();
                 z.muli(copy);
             }
         };
     }
 
     /** PyTorch's hardsigmoid: relu6(x + 3) / 6 (not Keras's 0.2x + 0.5). */
-    private static Runnable hardSigmoid(INDArray x, INDArray z) {
-        return seq(exec(new ScalarAdd(x, null, z, 3.0)), exec(new Relu6(z, z)),
+    private static Runnable hardSigmoid(INDArray x, INDArray z, boolean keepNaN) {
+        return seq(exec(new ScalarAdd(x, null, z, 3.0)), relu6(z, z, keepNaN),
                 exec(new ScalarMultiplication(z, null, z, 1.0 / 6.0)));
     }
 
@@ -456,7 +475,7 @@ final class Kernels {
         };
     }
 
-    private static Kernel dense(Op.Dense d) {
+    private static Kernel dense(Op.Dense d, boolean keepNaN) {
         int in = d.input().channels();
         int out = d.output().channels();
         INDArray w = Nd4j.create(transposeOi(d.weight(), out, in), new long[] {in, out}, 'c');
@@ -464,7 +483,7 @@ final class Kernels {
         return a -> {
             INDArray z = a.matrix(d.output());
             return seq(exec(new Mmul(a.matrix(d.input()), w, z, MMulTranspose.allFalse())),
-                    bias == null ? null : addBias(z, bias), act(z, z, d.activation()));
+                    bias == null ? null : addBias(z, bias), act(z, z, d.activation(), keepNaN));
         };
     }
 

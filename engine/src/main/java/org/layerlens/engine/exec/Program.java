@@ -49,6 +49,8 @@ final class Program implements AutoCloseable {
      * inputs (kept, or themselves computed again first).
      */
     private final Map<Integer, Op> recompute = new HashMap<>();
+    /** The model holds NaN or infinite parameters: recomputed values let NaN through as its kernels do. */
+    private final boolean keepNaN;
     /** The recomputed ops' kernels (weights in their layout), made on first read and kept with the program. */
     private final Map<Op, Kernel> recomputeKernels = new ConcurrentHashMap<>();
     private final int maxIdle;
@@ -60,6 +62,7 @@ final class Program implements AutoCloseable {
         this.graph = g;
         this.mode = mode;
         this.kernels = compiled.kernels();
+        this.keepNaN = compiled.keepNaN();
         this.plan = Plan.of(g, mode);
         this.values = new Value[g.valueCount()];
         values[g.input().id()] = g.input();
@@ -259,7 +262,8 @@ final class Program implements AutoCloseable {
             arrays.put(v, z);
             try {
                 // the op's kernel, as a pass runs it, on views of these arrays shaped as its values
-                recomputeKernels.computeIfAbsent(op, Kernels::of).bind(Arena.over(values.length, arrays)).run();
+                recomputeKernels.computeIfAbsent(op, o -> Kernels.of(o, keepNaN))
+                        .bind(Arena.over(values.length, arrays)).run();
             } catch (RuntimeException | Error e) {
                 z.close();
                 throw e;

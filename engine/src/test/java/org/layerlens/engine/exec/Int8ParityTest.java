@@ -95,7 +95,7 @@ class Int8ParityTest {
                         a.write(in, TestData.nchwToHwc(Npy.read(refs.resolve(p + ".npy"))));
                     }
                 }
-                Kernels.of(op).bind(a).run();
+                Kernels.of(op, false).bind(a).run();
                 if (!(op instanceof Op.FakeQuant fq)) {
                     continue;
                 }
