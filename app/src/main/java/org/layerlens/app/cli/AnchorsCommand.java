@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import com.google.gson.GsonBuilder;
 import org.layerlens.engine.api.Model;
 import org.layerlens.engine.explain.AnchorCoverage;
 import org.layerlens.engine.image.ImageFolder;
@@ -54,7 +53,7 @@ final class AnchorsCommand implements Command {
             print(c, r);
         }
         if (json != null) {
-            String text = new GsonBuilder().setPrettyPrinting().create().toJson(r.toJson());
+            String text = org.layerlens.engine.io.JsonText.of(r.toJson(), true);
             if (quiet) {
                 c.out.println(text);
             } else {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -281,7 +280,7 @@ final class CompareCommand implements Command {
         dets.add("a", detections(r, true));
         dets.add("b", detections(r, false));
         o.add("detections", dets);
-        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(o) + "\n";
+        return org.layerlens.engine.io.JsonText.of(o, true) + "\n";
     }
 
     private static com.google.gson.JsonElement num(double v) {

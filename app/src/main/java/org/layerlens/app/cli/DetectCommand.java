@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import org.layerlens.engine.api.Detection;
 import org.layerlens.engine.api.DetectionsJson;
@@ -83,7 +82,7 @@ final class DetectCommand implements Command {
                 }
             }
         }
-        String text = new GsonBuilder().setPrettyPrinting().create().toJson(results);
+        String text = org.layerlens.engine.io.JsonText.of(results, true);
         if (quiet) {
             c.out.println(text);
         } else if (json != null) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import com.google.gson.GsonBuilder;
 import org.layerlens.engine.api.Box;
 import org.layerlens.engine.api.ClassScores;
 import org.layerlens.engine.api.Detection;
@@ -89,8 +88,7 @@ final class ExplainCommand implements Command {
             print(c, m, img, out, dets, q);
         }
         if (json != null) {
-            String text = new GsonBuilder().setPrettyPrinting().create()
-                    .toJson(ExplainJson.toObject(img, out, dets, q));
+            String text = org.layerlens.engine.io.JsonText.of(ExplainJson.toObject(img, out, dets, q), true);
             if (quiet) {
                 c.out.println(text);
             } else {

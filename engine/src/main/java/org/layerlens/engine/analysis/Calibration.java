@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -215,6 +214,6 @@ public record Calibration(String source, Choice choice, Map<String, Range> range
             mods.add(p, o);
         }
         root.add("modules", mods);
-        return new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
+        return org.layerlens.engine.io.JsonText.of(root, true) + "\n";
     }
 }

@@ -3,7 +3,6 @@ package org.layerlens.engine.analysis;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -65,7 +64,7 @@ public final class StatsJson {
             mods.add(o);
         }
         root.add("modules", mods);
-        return new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(root) + "\n";
+        return org.layerlens.engine.io.JsonText.of(root, false) + "\n";
     }
 
     private static JsonArray ints(int[] v) {
@@ -94,14 +93,13 @@ public final class StatsJson {
             List<ChannelStats> ch = new ArrayList<>();
             for (JsonElement c : req(o, "channels").getAsJsonArray()) {
                 JsonObject j = c.getAsJsonObject();
-                ch.add(new ChannelStats(req(j, "min").getAsFloat(), req(j, "max").getAsFloat(),
-                        req(j, "mean").getAsDouble(), req(j, "std").getAsDouble(), req(j, "zeros").getAsDouble(),
-                        req(j, "atCeiling").getAsDouble(), req(j, "p999").getAsDouble(),
-                        req(j, "p9999").getAsDouble()));
+                ch.add(new ChannelStats((float) number(j, "min"), (float) number(j, "max"), number(j, "mean"),
+                        number(j, "std"), number(j, "zeros"), number(j, "atCeiling"), number(j, "p999"),
+                        number(j, "p9999")));
             }
             JsonObject r = req(o, "range").getAsJsonObject();
-            ModuleStats.TensorRange range = new ModuleStats.TensorRange(req(r, "min").getAsFloat(),
-                    req(r, "max").getAsFloat(), req(r, "p999").getAsDouble(), req(r, "p9999").getAsDouble());
+            ModuleStats.TensorRange range = new ModuleStats.TensorRange((float) number(r, "min"),
+                    (float) number(r, "max"), number(r, "p999"), number(r, "p9999"));
             if (!(range.min() <= range.max()) || !Float.isFinite(range.min()) || !Float.isFinite(range.max())
                     || !(range.p999() >= 0) || !(range.p9999() >= 0)) {
                 // what a run writes always holds this; an edited file may not, and would quantise to nonsense
@@ -117,6 +115,15 @@ public final class StatsJson {
         }
         return new DatasetStats(root.has("model") ? root.get("model").getAsString() : "",
                 req(root, "images").getAsInt(), skipped, mods);
+    }
+
+    /** A number; null is what {@link #write} writes for NaN or an infinity (JsonText), read back as NaN. */
+    private static double number(JsonObject o, String key) {
+        if (!o.has(key)) {
+            throw new IllegalStateException("no \"" + key + "\"" + (o.has("path") ? " in " + o.get("path") : ""));
+        }
+        JsonElement e = o.get(key);
+        return e.isJsonNull() ? Double.NaN : e.getAsDouble();
     }
 
     private static JsonElement req(JsonObject o, String key) {

@@ -2,7 +2,6 @@ package org.layerlens.engine.api;
 
 import java.util.List;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.layerlens.engine.image.LoadedImage;
@@ -37,7 +36,8 @@ public final class DetectionsJson {
     public static JsonArray box(Box b) {
         JsonArray a = new JsonArray();
         for (double v : b.toArray()) {
-            a.add(Math.round(v * 100) / 100.0);
+            // rounded to 0.01 px; not a NaN or an infinity, which rounding made 0 and 9.2e16 (JsonText writes null)
+            a.add(Double.isFinite(v) ? Math.round(v * 100) / 100.0 : v);
         }
         return a;
     }
@@ -45,6 +45,6 @@ public final class DetectionsJson {
     public static String toJson(LoadedImage img, List<Detection> dets) {
         JsonArray all = new JsonArray();
         all.add(toObject(img, dets));
-        return new GsonBuilder().setPrettyPrinting().create().toJson(all) + "\n";
+        return org.layerlens.engine.io.JsonText.of(all, true) + "\n";
     }
 }
