@@ -428,9 +428,10 @@ public final class CompareViewModel {
         }
         String msg = InspectorViewModel.message("Comparing with " + s.describe(), t);
         status.set("Failed: " + msg.lines().findFirst().orElse(msg));
-        if (result.get() == null) {
-            source.set(null); // nothing to show: compare mode stays off
-        }
+        // the previous comparison is not kept on screen: the panel, the tree's column and the
+        // gallery's |A-B| went on showing it under the new B's name (walkthrough); compare mode is off
+        setResult(null);
+        source.set(null);
         vm.errorProperty().set(null);
         vm.errorProperty().set(msg);
     }

@@ -290,13 +290,14 @@ class CompareViewModelTest {
         assertEquals("Cancelled", fx.onUi(() -> cmp.statusProperty().get()));
         assertSame(first, fx.onUi(() -> cmp.resultProperty().get()), "the previous comparison stays");
 
+        // a failure while the previous comparison is shown does not leave it there under the new B's name
         Path bad = Files.writeString(tmp.resolve("broken.pth"), "not a checkpoint");
-        fx.onUi(cmp::stop);
         fx.onUi(() -> cmp.start(new CompareSource.ModelRef(bad.toString())));
         fx.await(60, "the failure", () -> !cmp.runningProperty().get() && vm.errorProperty().get() != null);
         String err = fx.onUi(() -> vm.errorProperty().get());
         assertTrue(err.contains("broken.pth") && err.lines().count() == 1, err);
         assertNull(fx.onUi(() -> cmp.sourceProperty().get()), "nothing to show: compare mode is off");
-        assertNull(fx.onUi(() -> cmp.resultProperty().get()));
+        assertNull(fx.onUi(() -> cmp.resultProperty().get()), "the previous comparison is gone");
+        assertEquals("", fx.onUi(() -> cmp.firstDivergentProperty().get()));
     }
 }
