@@ -233,6 +233,21 @@ class InspectorWindowTest {
         robot.interact(() -> pane.getScene().getWindow().hide());
     }
 
+    /** A long one-line error (walkthrough: two models that share no module) made a dialog 1,350 px wide. */
+    @Test
+    void aLongErrorIsWrappedToAReadableWidth(FxRobot robot) throws Exception {
+        String msg = "Comparing with bundled: faces-v1: objects-v2 and faces-v1 share no module with an output of the "
+                + "same shape: nothing to compare (module paths differ: FeatureExtractor/MobilenetV2/Conv against "
+                + "base_net.0.0 and 400 others)";
+        robot.interact(() -> vm.errorProperty().set(msg));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        DialogPane pane = robot.lookup("#errorDialog").queryAs(DialogPane.class);
+        assertTrue(pane.getWidth() <= 720, "dialog " + pane.getWidth() + " px wide");
+        assertEquals(msg, pane.getHeaderText().replace('\n', ' '), "all of it, on lines of its own");
+        robot.interact(() -> pane.getScene().getWindow().hide());
+        robot.interact(() -> vm.errorProperty().set(null));
+    }
+
     @Test
     void cancelStopsARunAndKeepsThePreviousResult(FxRobot robot) throws Exception {
         Inspection before = vm.inspectionProperty().get();

@@ -27,9 +27,11 @@ public final class Dialogs {
         Alert a = new Alert(Alert.AlertType.ERROR);
         a.initOwner(window(owner));
         a.setTitle("LayerLens");
-        a.setHeaderText(msg.lines().findFirst().orElse(msg));
+        // wrapped as notifications are: an unwrapped first line (a message naming two models) made
+        // the dialog 1,350 px wide, past the edge of a small window and of a small screen
+        a.setHeaderText(Notifier.wrapped(msg.lines().findFirst().orElse(msg), Notifier.COLUMNS));
         String rest = msg.contains("\n") ? msg.substring(msg.indexOf('\n') + 1) : "";
-        a.setContentText(rest.isEmpty() ? null : rest);
+        a.setContentText(rest.isEmpty() ? null : Notifier.wrapped(rest, Notifier.COLUMNS));
         a.getDialogPane().setId("errorDialog");
         a.getDialogPane().setMinWidth(520);
         a.show();
