@@ -267,16 +267,25 @@ class ExplainCliTest {
     void aBoxOverTheEdgeIsClippedWithAWarning() {
         Result r = run("explain", "--model", MODEL, "--image", COFFEE, "--box", "500,300,700,350");
         assertEquals(0, r.code(), r.err());
-        assertEquals("layerlens: warning: --box [500.0, 300.0, 700.0, 350.0] clipped to coffee.png, which is 600x400 "
+        assertEquals("layerlens: warning: --box 500,300,700,350 clipped to coffee.png, which is 600x400 "
                 + "pixels: [500.0, 300.0, 600.0, 350.0]", r.err().strip());
+        // quoted as given, not rounded: 599.9999 was "600.0", 1e40 a 41-digit number
+        r = run("explain", "--model", MODEL, "--image", COFFEE, "--box", "0,0,1e40,399.99");
+        assertEquals("layerlens: warning: --box 0,0,1e40,399.99 clipped to coffee.png, which is 600x400 "
+                + "pixels: [0.0, 0.0, 600.0, 400.0]", r.err().strip());
         assertTrue(r.out().contains("500"), r.out());
     }
 
     @Test
     void badInputIsOneLine(@TempDir Path dir) throws Exception {
         Map<String, String[]> cases = new java.util.LinkedHashMap<>();
-        cases.put("1:--box [700.0, 300.0, 800.0, 350.0] lies outside coffee.png, which is 600x400 pixels",
+        cases.put("1:--box 700,300,800,350 lies outside coffee.png, which is 600x400 pixels",
                 new String[] {"--box", "700,300,800,350"});
+        // clipped to less than a pixel: a box with no area, explained as a 0x6 px object before
+        cases.put("1:--box 599.9999,0,700,10 lies outside coffee.png, which is 600x400 pixels (less than a pixel of "
+                + "it is inside)", new String[] {"--box=599.9999,0,700,10"});
+        // --class alone was ignored unsaid; a misspelt one was said after the whole pass
+        cases.put("2:explain: --class NAME goes with --class-maps DIR", new String[] {"--class", "circle"});
         cases.put("2:explain: --box: box 10,10,10,50 has zero or negative area",
                 new String[] {"--box", "10,10,10,50"});
         cases.put("2:explain: --box: a box is x1,y1,x2,y2 (four numbers), not '10,10,50'",

@@ -67,16 +67,22 @@ final class ExplainCommand implements Command {
                 throw new Args.UsageException("explain: --box: " + e.getMessage());
             }
         }
+        if (a.get("class") != null && a.get("class-maps") == null) {
+            throw new Args.UsageException("explain: --class NAME goes with --class-maps DIR (the class whose maps are drawn)");
+        }
         String cam = a.get("cam");
         String camOut = a.getImageOut("cam-out");
         if ((cam == null) != (camOut == null)) {
             throw new Args.UsageException("explain: --cam MODULE and --cam-out OUT.png go together");
         }
         Model m = c.model(a);
+        if (a.get("class") != null) {
+            classIndex(m, a.get("class")); // before the pass: a misspelt class is said at once
+        }
         double iou = a.getFraction("iou", m.defaultIou());
         LoadedImage img = c.read(Paths.get(imageArg));
         if (query != null) {
-            query = inside(query, img, c);
+            query = inside(query, a.get("box"), img, c);
         }
         DetectorOutput out = m.detect(img);
         List<Detection> dets = out.detections(threshold, iou, m.candidates());
@@ -106,21 +112,34 @@ final class ExplainCommand implements Command {
 
     /**
      * A query box clipped to the image, as the window clips a box drawn over its edge (a warning
-     * says so); one wholly outside is the error: it stands for an object in the image.
+     * says so); one outside, or with less than a pixel of width or height inside (a box with no
+     * area, which the query would explain as a 0 x 6 px object), is the error: it stands for an
+     * object in the image. Messages quote the box as given ({@code given}), not rounded.
      */
-    private static Box inside(Box b, LoadedImage img, Context c) throws IOException {
+    private static Box inside(Box b, String given, LoadedImage img, Context c) throws IOException {
         int w = img.originalWidth();
         int h = img.originalHeight();
         Box clipped = b.clip(w, h);
-        if (clipped.width() <= 0 || clipped.height() <= 0) {
-            throw new IOException(String.format(Locale.ROOT, "--box %s lies outside %s, which is %dx%d pixels",
-                    b, img.name(), w, h));
+        if (clipped.width() < 1 || clipped.height() < 1) {
+            throw new IOException(String.format(Locale.ROOT, "--box %s lies outside %s, which is %dx%d pixels%s",
+                    given, img.name(), w, h, clipped.width() > 0 && clipped.height() > 0
+                            ? " (less than a pixel of it is inside)" : ""));
         }
         if (!clipped.equals(b)) {
-            c.err.printf(Locale.ROOT, "layerlens: warning: --box %s clipped to %s, which is %dx%d pixels: %s%n", b,
+            c.err.printf(Locale.ROOT, "layerlens: warning: --box %s clipped to %s, which is %dx%d pixels: %s%n", given,
                     img.name(), w, h, clipped);
         }
         return clipped;
+    }
+
+    /** The index of the class named {@code name} in {@code m}'s labels (not the background). */
+    private static int classIndex(Model m, String name) throws IOException {
+        int cls = m.labels().indexOf(name);
+        if (cls <= 0) {
+            throw new IOException("--class " + name + ": " + m.name() + " has the classes "
+                    + String.join(", ", m.labels().subList(1, m.labels().size())));
+        }
+        return cls;
     }
 
     private static void print(Context c, Model m, LoadedImage img, DetectorOutput out, List<Detection> dets,
@@ -177,11 +196,7 @@ final class ExplainCommand implements Command {
                                        String dirArg, String className, boolean quiet) throws IOException {
         int cls;
         if (className != null) {
-            cls = m.labels().indexOf(className);
-            if (cls <= 0) {
-                throw new IOException("--class " + className + ": " + m.name() + " has the classes "
-                        + String.join(", ", m.labels().subList(1, m.labels().size())));
-            }
+            cls = classIndex(m, className);
         } else if (!dets.isEmpty()) {
             cls = dets.stream().max((x, y) -> Float.compare(x.score(), y.score())).get().classId();
         } else {
