@@ -52,6 +52,9 @@ class NonFiniteJsonTest {
                 shapes.toString(), "--json", compare.toString());
         assertEquals(0, r.code(), r.err());
         assertStrict(Files.readString(compare), "compare");
+        // the terminal's table puts the NaN modules first (a plain sort put them last, unshown)
+        String table = r.out().substring(r.out().indexOf("lowest SQNR"));
+        assertTrue(table.lines().skip(1).findFirst().orElse("").startsWith("extras.1.conv.0 "), table);
     }
 
     /** Parses {@code text} with Gson's reader in strict mode: a bare NaN or Infinity throws. */

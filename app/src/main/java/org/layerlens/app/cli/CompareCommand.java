@@ -201,7 +201,9 @@ final class CompareCommand implements Command {
         out.println(r.firstDivergent() == null ? "no module diverges"
                 : "first divergent module: " + r.firstDivergent());
         List<ModuleComparison> cmp = new ArrayList<>(r.modules().stream().filter(ModuleComparison::comparable).toList());
-        cmp.sort(Comparator.comparingDouble(m -> m.metrics().sqnrDb()));
+        // a module whose output holds NaN first: it is worse than any SQNR (a plain sort put NaN last, unshown)
+        cmp.sort(Comparator.comparingDouble(m -> Double.isNaN(m.metrics().sqnrDb()) ? Double.NEGATIVE_INFINITY
+                : m.metrics().sqnrDb()));
         List<ModuleComparison> lowest = cmp.subList(0, Math.min(12, cmp.size()));
         // as wide as the longest path and type shown (TFLite scope paths run to 60 characters)
         int pathWidth = Math.max(32, lowest.stream().mapToInt(m -> m.path().length()).max().orElse(0));
