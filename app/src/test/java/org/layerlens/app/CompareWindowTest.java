@@ -311,6 +311,11 @@ class CompareWindowTest {
         @SuppressWarnings("unchecked")
         ComboBox<Object> kind = robot.lookup("#compareKind").queryAs(ComboBox.class);
         assertEquals("this image, mirrored", kind.getValue().toString());
+        // the empty pairs table says why it is empty (it said "no detections in either run" before any run)
+        javafx.scene.control.TableView<?> pairs = robot.lookup("#compareDetections")
+                .queryAs(javafx.scene.control.TableView.class);
+        assertEquals("No comparison yet: choose what to compare with above",
+                ((javafx.scene.control.Label) pairs.getPlaceholder()).getText());
         long t0 = System.nanoTime();
         robot.clickOn("#compareRun");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> vm.compare().resultProperty().get() != null);

@@ -21,7 +21,9 @@ public final class CompareDetections extends TableView<DetectionPair> {
     public CompareDetections(InspectorViewModel vm) {
         setId("compareDetections");
         setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY);
-        setPlaceholder(new Label("No detections in either run (score threshold as in the window)"));
+        Label placeholder = new Label();
+        placeholder.setWrapText(true);
+        setPlaceholder(placeholder);
         TableColumn<DetectionPair, String> a = column("A", p -> text(p.a()));
         TableColumn<DetectionPair, String> b = column("B", p -> text(p.b()));
         TableColumn<DetectionPair, String> iou = column("match", p -> p.a() != null && p.b() != null
@@ -40,6 +42,14 @@ public final class CompareDetections extends TableView<DetectionPair> {
         CompareViewModel cmp = vm.compare();
         cmp.resultProperty().addListener((o, x, r) -> getItems().setAll(r == null ? java.util.List.of()
                 : r.comparison().pairs()));
+        // what the empty table means: it said "no detections in either run" while the first
+        // comparison was still running and A had four (walkthrough)
+        Runnable say = () -> placeholder.setText(cmp.runningProperty().get() ? "Comparing…"
+                : cmp.resultProperty().get() == null ? "No comparison yet: choose what to compare with above"
+                : "No detections in either run (score threshold as in the window)");
+        cmp.runningProperty().addListener((o, x, y) -> say.run());
+        cmp.resultProperty().addListener((o, x, y) -> say.run());
+        say.run();
         getSelectionModel().selectedItemProperty().addListener((o, x, p) -> {
             if (p != null && p.a() != null) {
                 vm.detections().stream().filter(d -> same(d, p.a())).findFirst()
