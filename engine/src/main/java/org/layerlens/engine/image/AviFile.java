@@ -97,29 +97,26 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
             long indexLength = 0;
             long at = from;
             while (at + 8 <= to) {
-                byte[] h = bytes(at, 8);
-                String id = fourCc(h, 0);
-                long length = u32(h, 4);
-                long data = at + 8;
-                long end = Math.min(data + length, size);
-                if (data + length > size) {
+                Chunk c = chunk(at);
+                long end = Math.min(c.end(), size);
+                if (c.end() > size) {
                     cutShort = true;
                 }
-                String type = id.equals("LIST") && length >= 4 && data + 4 <= size ? fourCc(bytes(data, 4), 0) : "";
+                String type = c.id().equals("LIST") && c.length() >= 4 && c.data() + 4 <= size
+                        ? fourCc(bytes(c.data(), 4), 0) : "";
                 if (type.equals("hdrl")) {
-                    headers(data + 4, end);
+                    headers(c.data() + 4, end);
                 } else if (type.equals("movi")) {
-                    moviFrom = data; // where 'movi' is spelled: index offsets count from here
+                    moviFrom = c.data(); // where 'movi' is spelled: index offsets count from here
                     moviTo = end;
-                } else if (id.equals("idx1") && first) {
-                    indexAt = data;
-                    indexLength = end - data;
+                } else if (c.id().equals("idx1") && first) {
+                    indexAt = c.data();
+                    indexLength = end - c.data();
                 }
-                if (data + length > size) {
+                if (c.end() > size) {
                     break;
                 }
-                long next = data + length;
-                at = next + (next & 1); // chunks start at even offsets
+                at = c.next();
             }
             if (moviFrom < 0 || stream == null) {
                 return;
@@ -133,20 +130,17 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
         private void headers(long from, long to) throws IOException {
             long at = from;
             while (at + 8 <= to) {
-                byte[] h = bytes(at, 8);
-                String id = fourCc(h, 0);
-                long length = u32(h, 4);
-                long data = at + 8;
-                if (data + length > to) {
+                Chunk c = chunk(at);
+                if (c.end() > to) {
                     return;
                 }
-                if (id.equals("LIST") && length >= 4 && fourCc(bytes(data, 4), 0).equals("strl")) {
+                if (c.id().equals("LIST") && c.length() >= 4 && fourCc(bytes(c.data(), 4), 0).equals("strl")) {
                     streamsSeen++;
-                    headers(data + 4, data + length);
-                } else if (id.equals("avih") && length >= 4) {
-                    microsPerFrame = u32(bytes(data, 4), 0);
-                } else if (id.equals("strh") && length >= 32 && stream == null) {
-                    byte[] s = bytes(data, 32);
+                    headers(c.data() + 4, c.end());
+                } else if (c.id().equals("avih") && c.length() >= 4) {
+                    microsPerFrame = u32(bytes(c.data(), 4), 0);
+                } else if (c.id().equals("strh") && c.length() >= 32 && stream == null) {
+                    byte[] s = bytes(c.data(), 32);
                     if (fourCc(s, 0).equals("vids")) {
                         stream = String.format("%02d", streamsSeen - 1);
                         codec = fourCc(s, 4).trim();
@@ -154,8 +148,7 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
                         rate = u32(s, 24);
                     }
                 }
-                long next = data + length;
-                at = next + (next & 1);
+                at = c.next();
             }
         }
 
@@ -196,7 +189,8 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
                 if (data + length1 > size || length1 > Integer.MAX_VALUE) {
                     return false;
                 }
-                listed.add(length1 > 0 || listed.isEmpty() ? new Frame(data, (int) length1) : listed.get(listed.size() - 1));
+                listed.add(length1 > 0 || listed.isEmpty() ? new Frame(data, (int) length1)
+                        : listed.get(listed.size() - 1));
             }
             if (listed.isEmpty()) {
                 return false;
@@ -219,11 +213,8 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
         private void walk(long from, long to) throws IOException {
             long at = from;
             while (at + 8 <= to && frames.size() < MAX_FRAMES) {
-                byte[] h = bytes(at, 8);
-                String id = fourCc(h, 0);
-                long length = u32(h, 4);
-                long data = at + 8;
-                if (!isChunkId(id) || data + length > to && data + length <= size) {
+                Chunk c = chunk(at);
+                if (!isChunkId(c.id()) || c.end() > to && c.end() <= size) {
                     long found = nextFrameChunk(at + 1, to);
                     bytesSkipped += (found < 0 ? to : found) - at;
                     if (found < 0) {
@@ -232,18 +223,17 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
                     at = found;
                     continue;
                 }
-                if (data + length > size) {
+                if (c.end() > size) {
                     cutShort = true; // the file was cut in this chunk
                     return;
                 }
-                if (id.equals("LIST") && length >= 4) {
-                    walk(data + 4, data + length);
-                } else if (isVideoChunk(id) && length <= Integer.MAX_VALUE) {
-                    frames.add(length > 0 || frames.isEmpty() ? new Frame(data, (int) length)
+                if (c.id().equals("LIST") && c.length() >= 4) {
+                    walk(c.data() + 4, c.end());
+                } else if (isVideoChunk(c.id()) && c.length() <= Integer.MAX_VALUE) {
+                    frames.add(c.length() > 0 || frames.isEmpty() ? new Frame(c.data(), (int) c.length())
                             : frames.get(frames.size() - 1));
                 }
-                long next = data + length;
-                at = next + (next & 1);
+                at = c.next();
             }
         }
 
@@ -275,6 +265,12 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
             return id.startsWith(stream) && (id.endsWith("dc") || id.endsWith("db"));
         }
 
+        /** The header of the chunk at {@code at} (its 8 bytes are in the file: the callers' loops see to it). */
+        Chunk chunk(long at) throws IOException {
+            byte[] h = bytes(at, 8);
+            return new Chunk(fourCc(h, 0), u32(h, 4), at + 8);
+        }
+
         /** {@code n} bytes at {@code offset}, or null past the end of the file. */
         byte[] bytes(long offset, int n) throws IOException {
             if (offset + n > size) {
@@ -287,6 +283,19 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
                 }
             }
             return b.array();
+        }
+    }
+
+    /** A chunk's header: its id, its data's length and where its data starts. */
+    private record Chunk(String id, long length, long data) {
+        /** Where its data ends. */
+        long end() {
+            return data + length;
+        }
+
+        /** Where the next chunk starts: chunks start at even offsets. */
+        long next() {
+            return end() + (end() & 1);
         }
     }
 
