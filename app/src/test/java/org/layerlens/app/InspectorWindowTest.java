@@ -233,6 +233,36 @@ class InspectorWindowTest {
         robot.interact(() -> pane.getScene().getWindow().hide());
     }
 
+    /**
+     * At 800x600 the side tabs keep ~280 px and Explain's values room to be read: the proportions
+     * gave the side ~110 px and values wrapped a few letters a line (walkthrough).
+     */
+    @Test
+    void aSmallWindowLeavesExplainReadable(FxRobot robot) throws Exception {
+        javafx.stage.Window w = view.getScene().getWindow();
+        double width = w.getWidth();
+        double height = w.getHeight();
+        robot.interact(() -> {
+            view.showSideTab("Explain");
+            vm.selectedDetectionProperty().set(vm.detections().get(0));
+            w.setWidth(800);
+            w.setHeight(600);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        try {
+            double side = view.lookup("#sideTabs").getLayoutBounds().getWidth();
+            assertTrue(side >= 260, "side tabs " + side + " px of 800 (the proportions alone gave ~110)");
+            javafx.scene.Node value = view.lookup("#provHead");
+            assertTrue(value.isVisible() && value.getLayoutBounds().getWidth() >= 139,
+                    "a value " + value.getLayoutBounds().getWidth() + " px wide");
+        } finally {
+            robot.interact(() -> {
+                w.setWidth(width);
+                w.setHeight(height);
+            });
+        }
+    }
+
     /** A long one-line error (walkthrough: two models that share no module) made a dialog 1,350 px wide. */
     @Test
     void aLongErrorIsWrappedToAReadableWidth(FxRobot robot) throws Exception {

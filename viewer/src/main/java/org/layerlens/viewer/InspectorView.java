@@ -136,10 +136,12 @@ public final class InspectorView extends BorderPane {
         side.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         side.setId("sideTabs");
 
+        // the tree scrolls sideways rather than hold ~300 px (its columns' widths) in a small window
+        tree.setMinWidth(120);
         SplitPane split = new SplitPane(tree, centre, side);
         split.setDividerPositions(0.46, 0.74);
         split.setId("mainSplit");
-        DividerMemory.attach(split);
+        DividerMemory.attach(split, 280); // the side tabs: Explain's table of label and value needs ~280 px
         setCenter(split);
         setBottom(new StatusPane(vm));
 

@@ -20,6 +20,8 @@ public final class DividerMemory {
     private final double[] wanted;
     /** The divider a mouse press landed on (its release ends the user's drag of it); -1 when none. */
     private int dragged = -1;
+    /** Pixels kept for the last pane where the split is wide enough (0: none). */
+    private double lastPanePx;
 
     private DividerMemory(SplitPane split) {
         this.split = split;
@@ -28,7 +30,19 @@ public final class DividerMemory {
 
     /** Attaches to {@code split}, whose divider positions are set already (they are the first remembered). */
     public static DividerMemory attach(SplitPane split) {
+        return attach(split, 0);
+    }
+
+    /**
+     * The same, keeping at least {@code lastPanePx} pixels for the last pane where the split is
+     * wide enough for it: where the remembered positions leave it less, the last divider moves
+     * left, and those before it as far as the panes between keep their minimum sizes (the first
+     * pane gives up the room). The side tabs of an 800 px window got ~110 px
+     * by the proportions alone, and Explain's values wrapped a few letters a line.
+     */
+    public static DividerMemory attach(SplitPane split, double lastPanePx) {
         DividerMemory m = new DividerMemory(split);
+        m.lastPanePx = lastPanePx;
         split.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> m.dragged = dividerUnder(e, split));
         split.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> {
             if (m.dragged >= 0) {
@@ -38,13 +52,34 @@ public final class DividerMemory {
             }
         });
         // after the layout of the new size, which places the dividers by pixels of the old one
-        ChangeListener<Number> resized = (o, a, b) -> Platform.runLater(() -> split.setDividerPositions(m.wanted));
+        ChangeListener<Number> resized = (o, a, b) -> Platform.runLater(() -> split.setDividerPositions(m.fitted()));
         if (split.getOrientation() == Orientation.HORIZONTAL) {
             split.widthProperty().addListener(resized);
         } else {
             split.heightProperty().addListener(resized);
         }
         return m;
+    }
+
+    /** The remembered positions, moved left where they leave the last pane less than its pixels. */
+    double[] fitted() {
+        double[] p = wanted.clone();
+        double size = split.getOrientation() == Orientation.HORIZONTAL ? split.getWidth() : split.getHeight();
+        if (lastPanePx <= 0 || p.length == 0 || size < 2 * lastPanePx) {
+            return p;
+        }
+        double cap = 1 - lastPanePx / size;
+        if (p[p.length - 1] <= cap) {
+            return p;
+        }
+        p[p.length - 1] = cap;
+        // the dividers before it: each at most where the pane after it keeps its own minimum
+        for (int i = p.length - 2; i >= 0; i--) {
+            Node after = split.getItems().get(i + 1);
+            double min = split.getOrientation() == Orientation.HORIZONTAL ? after.minWidth(-1) : after.minHeight(-1);
+            p[i] = Math.max(0.05 * (i + 1), Math.min(p[i], p[i + 1] - min / size));
+        }
+        return p;
     }
 
     /** The positions asked for at every resize. */

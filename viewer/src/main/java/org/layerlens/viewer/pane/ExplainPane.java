@@ -83,7 +83,9 @@ public final class ExplainPane extends ScrollPane {
         ColumnConstraints keys = new ColumnConstraints();
         keys.setMinWidth(Region.USE_PREF_SIZE); // "Receptive field" in full
         keys.setHgrow(Priority.NEVER);
-        facts.getColumnConstraints().addAll(keys, new ColumnConstraints(10, 200, Double.MAX_VALUE, Priority.ALWAYS,
+        // values keep 140 px: in a narrow side pane (an 800 px window) they wrapped a few letters a
+        // line; the pane scrolls sideways instead
+        facts.getColumnConstraints().addAll(keys, new ColumnConstraints(140, 200, Double.MAX_VALUE, Priority.ALWAYS,
                 javafx.geometry.HPos.LEFT, true));
         String[][] rows = {{"provHead", "Head"}, {"provCell", "Cell"}, {"provAnchor", "Anchor"},
             {"provPrior", "Prior"}, {"provOffsets", "Offsets"}, {"provDecoded", "Decoded box"},
