@@ -246,6 +246,13 @@ class CliTest {
                 data.resolve("a.png").toString());
         assertEquals(2, inFolder.code(), inFolder.err());
         assertTrue(inFolder.err().contains("would replace a file that --dataset reads"), inFolder.err());
+        // an annotation of the folder too, by a command that reads only its images (walkthrough:
+        // stats --csv over shapes-01.xml replaced it with 11 MB of CSV)
+        Path xml = Files.copy(Repo.sample("shapes-01.xml"), data.resolve("a.xml"));
+        Result overXml = run("stats", "--model", MODEL, "--dataset", data.toString(), "--csv", xml.toString());
+        assertEquals(2, overXml.code(), overXml.err());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(Repo.sample("shapes-01.xml")), Files.readAllBytes(xml)),
+                "the annotation is untouched");
         Result twice = run("stats", "--model", MODEL, "--dataset", data.toString(), "--json",
                 dir.resolve("s.out").toString(), "--csv", dir.resolve("s.out").toString());
         assertEquals(2, twice.code(), twice.err());
