@@ -190,7 +190,7 @@ public final class CompareViewModel {
         status.set("");
     }
 
-    /** Cancels the passes; the previous comparison stays. */
+    /** Cancels the passes; the previous comparison stays (with none, compare mode goes off). */
     public void cancel() {
         lane.cancel();
     }
@@ -274,7 +274,7 @@ public final class CompareViewModel {
         Comparer.Options o = new Comparer.Options(tolerance.get(), vm.thresholdProperty().get(),
                 Comparer.Options.DEFAULT.matchIou());
         status.set("Comparing with " + s.describe() + "…");
-        lane.submit(job -> compute(job, s, r, o), this::commit, Result::dispose, () -> status.set("Cancelled"),
+        lane.submit(job -> compute(job, s, r, o), this::commit, Result::dispose, () -> cancelled(s),
                 t -> failed(s, r, t));
     }
 
@@ -420,6 +420,17 @@ public final class CompareViewModel {
             }
         }
         firstDivergent.set(first);
+    }
+
+    /**
+     * A comparison cancelled: the previous one stays; with none before, compare mode goes off (it
+     * stayed on, an empty column in the tree, and F5 ran the cancelled comparison: walkthrough).
+     */
+    private void cancelled(CompareSource s) {
+        status.set("Cancelled");
+        if (result.get() == null && source.get() == s) {
+            source.set(null);
+        }
     }
 
     private void failed(CompareSource s, RunResult r, Throwable t) {

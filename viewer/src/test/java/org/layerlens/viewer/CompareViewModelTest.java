@@ -271,24 +271,36 @@ class CompareViewModelTest {
 
     @Test
     void cancelKeepsThePreviousComparisonAndAFailureTurnsCompareModeOff(@TempDir Path tmp) throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch loading = new CountDownLatch(1);
+        // the slow model's load waits for its release; each cancelled run below gets a pair of its own
+        CountDownLatch[] release = {new CountDownLatch(1)};
+        CountDownLatch[] loading = {new CountDownLatch(1)};
         open((ref, labels) -> {
             if (ref.equals("slow")) {
-                loading.countDown();
-                assertTrue(release.await(60, TimeUnit.SECONDS));
+                loading[0].countDown();
+                assertTrue(release[0].await(60, TimeUnit.SECONDS));
             }
             return Fixtures.load(ref, labels);
         });
+        // cancelled before anything was compared: compare mode goes off (it stayed on, and F5 ran it)
+        fx.onUi(() -> cmp.start(new CompareSource.ModelRef("slow")));
+        assertTrue(loading[0].await(30, TimeUnit.SECONDS));
+        fx.onUi(cmp::cancel);
+        release[0].countDown();
+        fx.await(60, "the first cancelled job", () -> !cmp.runningProperty().get());
+        assertNull(fx.onUi(() -> cmp.sourceProperty().get()), "nothing compared: compare mode is off");
+
+        release[0] = new CountDownLatch(1);
+        loading[0] = new CountDownLatch(1);
         CompareViewModel.Result first = compare(new CompareSource.Variant(ImageVariants.Kind.DARKER, 0.5));
         fx.onUi(() -> cmp.start(new CompareSource.ModelRef("slow")));
-        assertTrue(loading.await(30, TimeUnit.SECONDS));
+        assertTrue(loading[0].await(30, TimeUnit.SECONDS));
         assertTrue(fx.onUi(() -> cmp.runningProperty().get()));
         fx.onUi(cmp::cancel);
-        release.countDown();
+        release[0].countDown();
         fx.await(60, "the cancelled job", () -> !cmp.runningProperty().get());
         assertEquals("Cancelled", fx.onUi(() -> cmp.statusProperty().get()));
         assertSame(first, fx.onUi(() -> cmp.resultProperty().get()), "the previous comparison stays");
+        org.junit.jupiter.api.Assertions.assertNotNull(fx.onUi(() -> cmp.sourceProperty().get()), "and compare mode");
 
         // a failure while the previous comparison is shown does not leave it there under the new B's name
         Path bad = Files.writeString(tmp.resolve("broken.pth"), "not a checkpoint");
