@@ -76,7 +76,9 @@ public final class Statistics {
             try {
                 img = Images.read(p);
             } catch (IOException | RuntimeException e) {
-                String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                // with its reason: an unreadable file's own message is its path alone ("img07.jpg; skipped")
+                String msg = org.layerlens.engine.Problems.message(e) == null ? e.toString()
+                        : org.layerlens.engine.Problems.message(e);
                 skipped.add(p.toString());
                 warnings.accept(msg.replace('\n', ' ') + "; skipped");
                 progress.update(done.incrementAndGet(), images.size(), p.getFileName().toString());
