@@ -121,6 +121,13 @@ class CompareStatsCliTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(2, s.count(), "no temporary files left");
         }
+        // nothing diverges (the model with itself): the image is still written, of the module that
+        // parts most, so that the one from the run before is not taken for this one's (walkthrough)
+        byte[] before = Files.readAllBytes(png);
+        r = run("compare", "--model", MODEL, "--with", MODEL, "--image", COFFEE, "--diff-out", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("no divergent module; --diff-out shows "), r.err());
+        assertTrue(!java.util.Arrays.equals(before, Files.readAllBytes(png)), "the old difference image is replaced");
     }
 
     @Test

@@ -138,9 +138,15 @@ final class CompareCommand implements Command {
             Inspection xa = p.a();
             Inspection xb = p.b();
             r = Comparer.of(xa, xb, ma.name(), mb.name(), a.get("image"), nameB, opt, null);
-            String worst = r.firstDivergent() != null ? r.firstDivergent() : null;
+            // with no divergent module, the one that parts most: the file is always written (a
+            // file left from an earlier run was taken for this one's: walkthrough)
+            String worst = r.firstDivergent() != null ? r.firstDivergent() : largestError(r);
             if (diffOut != null && worst != null) {
                 diff = Comparer.difference(xa, xb, worst, opt.mirrorB());
+                if (r.firstDivergent() == null && diff != null) {
+                    c.err.println("layerlens: no divergent module; --diff-out shows " + worst
+                            + ", the module with the largest relative error");
+                }
             }
         }
         if (r.comparedCount() == 0) {
@@ -149,7 +155,7 @@ final class CompareCommand implements Command {
         }
         if (diffOut != null) {
             if (diff == null) {
-                c.err.println("layerlens: no divergent module, so no difference image written");
+                c.err.println("layerlens: no module to draw, so no difference image written");
             } else {
                 writeDiff(Paths.get(diffOut), diff);
             }
@@ -189,6 +195,18 @@ final class CompareCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("compare: --with-image " + spec + ": " + form);
         }
+    }
+
+    /** The compared module with the largest relative error (NaN first: the worst), or null when none was compared. */
+    private static String largestError(Comparison r) {
+        ModuleComparison worst = null;
+        for (ModuleComparison m : r.modules()) {
+            if (m.comparable() && m.shape().length == 3 && (worst == null || !(m.metrics().relErr()
+                    <= worst.metrics().relErr()) && !Double.isNaN(worst.metrics().relErr()))) {
+                worst = m;
+            }
+        }
+        return worst == null ? null : worst.path();
     }
 
     private static void print(Comparison r, PrintStream out) {
