@@ -60,7 +60,8 @@ public final class ComparePane extends SplitPane {
     private final InspectorViewModel vm;
     private final CompareViewModel cmp;
     private final ComboBox<Choice> kind = new ComboBox<>();
-    private final HBox detail = new HBox(6);
+    /** The chosen B's own controls; they wrap (int8's four ran past the tab's edge at 1366x768: walkthrough). */
+    private final FlowPane detail = new FlowPane(6, 4);
     private final ChoiceBox<Calibration.Choice> range = new ChoiceBox<>();
     private final Slider darker = new Slider(0.1, 1, 0.5);
     private final Slider quality = new Slider(1, 100, 20);

@@ -167,7 +167,10 @@ public final class DatasetStatsPane extends SplitPane {
                 vm.modelProperty()));
         FlowPane exports = new FlowPane(6, 4, json, new Label("Ranges"), range, table8, what);
         exports.setAlignment(Pos.CENTER_LEFT);
-        VBox lower = new VBox(4, chartTitle, chart, exports);
+        exports.setMinHeight(Region.USE_PREF_SIZE);
+        // the buttons above the chart, which gives way where the tab is low: below it, at 1280x720
+        // "int8 what-if" was cut off with no way to reach it (walkthrough)
+        VBox lower = new VBox(4, exports, chartTitle, chart);
         lower.setPadding(new Insets(6));
         getItems().setAll(upper, lower);
         setDividerPositions(0.5);
