@@ -165,8 +165,15 @@ class CliTest {
     @Test
     void dumpWritesNpyInNchw(@TempDir Path dir) throws Exception {
         Result r = run("dump", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
-                "--layer", "base_net.14.conv.2,scores,boxes", "--out", dir.toString());
+                "--layer", "base_net.14.conv.2,scores,boxes,scores", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
+        assertEquals(3, r.out().lines().filter(l -> l.startsWith("wrote ")).count(), "scores named twice, written once");
+        Path file = Files.writeString(dir.resolve("export.py"), "");
+        Result notFolder = run("dump", "--model", MODEL, "--image", Repo.sample("coffee.png").toString(),
+                "--layer", "scores", "--out", file.toString());
+        assertEquals(1, notFolder.code(), notFolder.err());
+        assertEquals("layerlens: " + file + ": a file, not a folder to write the .npy files into",
+                notFolder.err().strip());
         Path refs = Repo.root().resolve("engine/src/test/resources/reference");
         JsonObject module = JsonParser.parseString(Files.readString(refs.resolve("random-4-coffee-modules.json")))
                 .getAsJsonObject().getAsJsonObject("base_net.14.conv.2");

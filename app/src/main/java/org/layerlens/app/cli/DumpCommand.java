@@ -43,14 +43,20 @@ final class DumpCommand implements Command {
 
     @Override
     public int run(Args a, Context c) throws Exception {
-        List<String> layers = new ArrayList<>();
+        // each once: a layer named twice was written twice
+        java.util.LinkedHashSet<String> named = new java.util.LinkedHashSet<>();
         for (String l : a.all("layer")) {
-            Arrays.stream(l.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(layers::add);
+            Arrays.stream(l.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(named::add);
         }
+        List<String> layers = new ArrayList<>(named);
         if (layers.isEmpty()) {
             throw new Args.UsageException("dump: --layer is required");
         }
         Path dir = Paths.get(a.require("out"));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            // before the pass; it said "already exists" after it
+            throw new IOException(dir + ": a file, not a folder to write the .npy files into");
+        }
         Model m = c.model(a);
         var img = c.read(Paths.get(a.require("image")));
         try (Inspection ins = m.inspect(img, null, null)) {
