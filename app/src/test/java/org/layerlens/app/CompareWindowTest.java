@@ -316,6 +316,12 @@ class CompareWindowTest {
                 .queryAs(javafx.scene.control.TableView.class);
         assertEquals("No comparison yet: choose what to compare with above",
                 ((javafx.scene.control.Label) pairs.getPlaceholder()).getText());
+        // a tolerance that is not a number goes back to the one in force, and says so (it went back unsaid)
+        @SuppressWarnings("unchecked")
+        ComboBox<String> tol = robot.lookup("#compareTolerance").queryAs(ComboBox.class);
+        robot.interact(() -> tol.setValue("abc"));
+        assertEquals("1e-3", tol.getValue());
+        assertEquals("Tolerance 'abc' is not a number >= 0: kept 1e-3", vm.compare().statusProperty().get());
         long t0 = System.nanoTime();
         robot.clickOn("#compareRun");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> vm.compare().resultProperty().get() != null);

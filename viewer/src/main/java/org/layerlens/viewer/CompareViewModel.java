@@ -190,6 +190,11 @@ public final class CompareViewModel {
         status.set("");
     }
 
+    /** Shows {@code message} on the panel's status line (a setting refused, say). */
+    public void say(String message) {
+        status.set(message);
+    }
+
     /** Cancels the passes; the previous comparison stays (with none, compare mode goes off). */
     public void cancel() {
         lane.cancel();

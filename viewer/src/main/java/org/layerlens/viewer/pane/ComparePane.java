@@ -128,9 +128,13 @@ public final class ComparePane extends SplitPane {
                     return;
                 }
             } catch (NumberFormatException | NullPointerException e) {
-                // not a number: back to the tolerance in force
+                // not a number: back to the tolerance in force, said (it went back unsaid: walkthrough)
             }
-            tolerance.setValue(number(cmp.toleranceProperty().get()));
+            String kept = number(cmp.toleranceProperty().get());
+            if (t != null && !t.isBlank()) {
+                cmp.say("Tolerance '" + t.strip() + "' is not a number >= 0: kept " + kept);
+            }
+            tolerance.setValue(kept);
         });
         ChoiceBox<CompareViewModel.Metric> metric = new ChoiceBox<>();
         metric.setId("compareMetric");
