@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
@@ -280,24 +279,12 @@ public final class DatasetStatsViewModel {
      * temporary file of createTempFile's had left the exports private to their owner, 0600).
      */
     private CompletableFuture<Path> write(Path f, Text text) {
-        CompletableFuture<Path> done = CompletableFuture.supplyAsync(() -> {
-            try {
-                AtomicFiles.writeString(f, text.make());
-                return f;
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, services.worker());
-        done.whenComplete((p, t) -> services.ui().execute(() -> {
-            if (t == null) {
-                vm.notice(Notice.info("Wrote " + p));
-            } else {
-                Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-                vm.errorProperty().set(null);
-                vm.errorProperty().set(InspectorViewModel.message("Writing " + f, c));
-            }
-        }));
-        return done;
+        // a failure is a dialog; the status line stays the run's (vm.fail would say a run failed)
+        return Exports.onWorker(vm, services, f,
+                tmp -> java.nio.file.Files.writeString(tmp, text.make(), java.nio.charset.StandardCharsets.UTF_8), c -> {
+                    vm.errorProperty().set(null);
+                    vm.errorProperty().set(InspectorViewModel.message("Writing " + f, c));
+                });
     }
 
     void close() {

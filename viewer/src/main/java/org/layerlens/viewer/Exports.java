@@ -43,6 +43,16 @@ public final class Exports {
     }
 
     private CompletableFuture<Path> write(Path f, AtomicFiles.Writer w) {
+        return onWorker(vm, services, f, w, cause -> vm.fail("Writing " + f, cause));
+    }
+
+    /**
+     * Writes {@code f} on a worker, whole or not at all ({@link AtomicFiles}); then, on the UI
+     * thread, a notice "Wrote f", or {@code failed} with the cause. The window's exports and the
+     * Dataset tab's share it; they differ in what a failure does to the status line.
+     */
+    static CompletableFuture<Path> onWorker(InspectorViewModel vm, InspectorViewModel.Services services, Path f,
+                                            AtomicFiles.Writer w, java.util.function.Consumer<Throwable> failed) {
         CompletableFuture<Path> done = CompletableFuture.supplyAsync(() -> {
             try {
                 AtomicFiles.write(f, w);
@@ -55,7 +65,7 @@ public final class Exports {
             if (t == null) {
                 vm.notice(Notice.info("Wrote " + p));
             } else {
-                vm.fail("Writing " + f, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+                failed.accept(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
             }
         }));
         return done;
