@@ -110,13 +110,13 @@ class AnchorCoverageTest {
         assertTrue(all.contains("f.xml: names dog, which the model does not have (it has circle, square, triangle)"), all);
         assertTrue(all.contains("g.xml: the circle box 51,51,51,81 has no area"), all); // as the file writes it
         assertTrue(all.contains("h.xml: not a readable VOC annotation"), all);
-        assertTrue(all.contains("i.xml: the circle box 251,251,351,291 lies outside the 300x300 image"), all);
+        assertTrue(all.contains("i.xml: the circle box 251,251,351,291 reaches outside the 300x300 image"), all);
         assertTrue(all.contains("j.xml: no <size> in the annotation and no image beside it"), all);
         assertEquals(5, r.skipped().size());
         // k.xml: the file measured, its three unusable boxes named one line each
         assertTrue(all.contains("k.xml: names dog, which the model does not have (it has circle, square, triangle); "
                 + "those boxes skipped"), all);
-        assertTrue(all.contains("k.xml: the square box 281,11,321,41 lies outside the 300x300 image; box skipped"), all);
+        assertTrue(all.contains("k.xml: the square box 281,11,321,41 reaches outside the 300x300 image; box skipped"), all);
         assertTrue(all.contains("k.xml: the triangle box 6,6,6,31 has no area; box skipped"), all);
         assertEquals(3, r.skippedBoxes().size(), r.skippedBoxes().toString());
         assertEquals(5, r.files());
