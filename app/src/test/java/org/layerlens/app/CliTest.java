@@ -63,6 +63,16 @@ class CliTest {
         assertEquals(4, d.getAsJsonArray("box").size());
         // the same image twice gives the same detections
         assertEquals(first.getAsJsonArray("detections"), arr.get(2).getAsJsonObject().getAsJsonArray("detections"));
+        // a folder with no readable image: one line, exit 1, nothing written (it wrote [] as stats does not)
+        Path broken = Files.createDirectories(dir.resolve("broken"));
+        Files.writeString(broken.resolve("x.jpg"), "not a picture");
+        Files.writeString(broken.resolve("y.png"), "nor this");
+        Path none = dir.resolve("none.json");
+        Result r2 = run("detect", "--model", MODEL, "--image", broken.toString(), "--json", none.toString());
+        assertEquals(1, r2.code(), r2.err());
+        assertTrue(r2.err().strip().endsWith("layerlens: none of the 2 file(s) is a readable image; nothing written"),
+                r2.err());
+        assertTrue(!Files.exists(none), "nothing written");
     }
 
     /** A JPEG cut short is run, with one warning line naming it (libjpeg's own line aside). */

@@ -82,6 +82,12 @@ final class DetectCommand implements Command {
                 }
             }
         }
+        if (results.isEmpty()) {
+            // no image read: nothing written, as stats does (it wrote [] and exited 1: walkthrough)
+            c.err.printf(Locale.ROOT, "layerlens: none of the %d file(s) is a readable image; nothing written%n",
+                    paths.size());
+            return 1;
+        }
         String text = org.layerlens.engine.io.JsonText.of(results, true);
         if (quiet) {
             c.out.println(text);
@@ -91,6 +97,6 @@ final class DetectCommand implements Command {
         if (!skipped.isEmpty()) {
             c.err.printf(Locale.ROOT, "layerlens: %d of %d image(s) skipped%n", skipped.size(), paths.size());
         }
-        return results.isEmpty() ? 1 : 0;
+        return 0;
     }
 }
