@@ -131,7 +131,7 @@ class VideoViewModelTest {
         List<String> said = fx.onUi(() -> vm.notices().stream().map(Notice::text).toList());
         assertTrue(said.contains(damaged + ": the video is cut short (an interrupted recording?); its " + count
                 + " whole frames are played"), said.toString());
-        assertTrue(said.contains(damaged + ": frame 1 of " + count + " could not be decoded (damaged); skipped"),
+        assertTrue(said.contains(damaged + ": frame 2 of " + count + " could not be decoded (damaged); skipped"),
                 said.toString());
     }
 

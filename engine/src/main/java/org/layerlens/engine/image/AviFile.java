@@ -109,7 +109,9 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
                 } else if (type.equals("movi")) {
                     moviFrom = c.data(); // where 'movi' is spelled: index offsets count from here
                     moviTo = end;
-                } else if (c.id().equals("idx1") && first) {
+                } else if (c.id().equals("idx1") && first && c.end() <= size) {
+                    // whole only: an index cut short lists only the first frames of a movi list
+                    // that may hold them all (the walk below finds them)
                     indexAt = c.data();
                     indexLength = end - c.data();
                 }
@@ -224,8 +226,16 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
                     continue;
                 }
                 if (c.end() > size) {
-                    cutShort = true; // the file was cut in this chunk
-                    return;
+                    // past the file's end: a damaged length if another frame chunk follows, else
+                    // the file was cut in this chunk
+                    long found = nextFrameChunk(at + 1, to);
+                    if (found < 0) {
+                        cutShort = true;
+                        return;
+                    }
+                    bytesSkipped += found - at;
+                    at = found;
+                    continue;
                 }
                 if (c.id().equals("LIST") && c.length() >= 4) {
                     walk(c.data() + 4, c.end());

@@ -21,21 +21,21 @@ final class AviFrames implements Video.Frames {
     private final Path file;
     private final FileChannel channel;
     private final AviFile index;
-    /** Said with the first frame read: the file is cut short. */
-    private String openingWarning;
+    /** Said with the first frame read: the file is cut short, damaged bytes were stepped over. */
+    private final List<String> openingWarnings = new ArrayList<>();
 
     private AviFrames(Path file, FileChannel channel, AviFile index) {
         this.file = file;
         this.channel = channel;
         this.index = index;
         int n = index.frames().size();
+        if (index.bytesSkipped() > 0) {
+            openingWarnings.add(String.format(Locale.ROOT, "%s: %d damaged bytes between frames were stepped over; "
+                    + "%d frames are played", file, index.bytesSkipped(), n));
+        }
         if (index.cutShort()) {
-            openingWarning = String.format(Locale.ROOT, "%s: the video is cut short (an interrupted recording?); "
-                    + "its %d whole frame%s %s played", file, n, n == 1 ? "" : "s",
-                    n == 1 ? "is" : "are");
-        } else if (index.bytesSkipped() > 0) {
-            openingWarning = String.format(Locale.ROOT, "%s: %d damaged bytes between frames were stepped over; "
-                    + "%d frames are played", file, index.bytesSkipped(), n);
+            openingWarnings.add(String.format(Locale.ROOT, "%s: the video is cut short (an interrupted recording?); "
+                    + "its %d whole frame%s %s played", file, n, n == 1 ? "" : "s", n == 1 ? "is" : "are"));
         }
     }
 
@@ -92,15 +92,13 @@ final class AviFrames implements Video.Frames {
         if (at >= count()) {
             return null;
         }
-        List<String> warnings = new ArrayList<>();
-        if (openingWarning != null) {
-            warnings.add(openingWarning);
-            openingWarning = null;
-        }
+        List<String> warnings = new ArrayList<>(openingWarnings);
+        openingWarnings.clear();
         LoadedImage img = decode(index.frames().get(at));
         if (img == null) {
+            // counted from 1, as the window's video bar counts them ("frame 6 / 12")
             warnings.add(String.format(Locale.ROOT, "%s: frame %d of %d could not be decoded (damaged); skipped",
-                    file, at, count()));
+                    file, at + 1, count()));
         }
         return new Result(img, warnings);
     }

@@ -89,8 +89,8 @@ class MjpegAviTest {
             for (int i = 0; i < got.size(); i++) {
                 assertClose(all.get(indices.get(i)), got.get(i), "frame " + indices.get(i));
             }
-            assertEquals(List.of(damaged + ": frame 5 of 12 could not be decoded (damaged); skipped"),
-                    got.get(5).warnings(), "the frame after it says so");
+            assertEquals(List.of(damaged + ": frame 6 of 12 could not be decoded (damaged); skipped"),
+                    got.get(5).warnings(), "the frame after it says so, counted from 1 as the window's bar counts");
         }
         assertEquals(5, openCvFrames(damaged).size(), "OpenCV's reader ended the video at the damaged frame");
     }
@@ -111,7 +111,41 @@ class MjpegAviTest {
         for (int i = 0; i < got.size(); i++) {
             assertClose(all.get(i < 7 ? i : i + 1), got.get(i), "frame " + i);
         }
-        assertTrue(got.get(0).warnings().get(0).startsWith(damaged + ": "), got.get(0).warnings().toString());
+        List<String> said = got.get(0).warnings();
+        assertEquals(2, said.size(), said.toString());
+        assertTrue(said.get(0).startsWith(damaged + ": ") && said.get(0).contains("damaged bytes between frames were "
+                + "stepped over; 11 frames are played"), said.toString());
+        assertEquals(damaged + ": the video is cut short (an interrupted recording?); its 11 whole frames are played",
+                said.get(1), "the index is gone with the cut: both are said");
+    }
+
+    /**
+     * A frame's length field damaged to past the file's end (no index): the walk steps over it to
+     * the next frame and says damaged bytes, not "cut short" (review: it stopped there, 3 of 12
+     * frames, and called the file cut). And a file cut inside its index plays every whole frame
+     * (review: the first entries of the cut index were taken as all).
+     */
+    @Test
+    void aDamagedLengthAndAnIndexCutShort(@TempDir Path dir) throws Exception {
+        Path whole = TestImages.video(dir.resolve("clip.avi"), TestData.sampleImage("coffee.png"), 12, 10);
+        byte[] bytes = Files.readAllBytes(whole);
+        int index = indexOf(bytes, "idx1");
+        byte[] noIndex = Arrays.copyOf(bytes, index);
+        java.nio.ByteBuffer.wrap(noIndex, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(noIndex.length - 8);
+        int movi = indexOf(noIndex, "movi");
+        java.nio.ByteBuffer.wrap(noIndex, movi - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(noIndex.length - movi); // a well-formed file without an index
+        int header = frameChunks(noIndex).get(3);
+        java.nio.ByteBuffer.wrap(noIndex, header + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0x7fffff00);
+        Path badLength = Files.write(dir.resolve("badlength.avi"), noIndex);
+        List<LoadedImage> got = frames(badLength);
+        assertEquals(11, got.size(), "frame 3 lost with its length, no other");
+        List<String> said = got.get(0).warnings();
+        assertEquals(1, said.size(), said.toString());
+        assertTrue(said.get(0).contains("damaged bytes between frames were stepped over"), said.toString());
+
+        Path cutInIndex = Files.write(dir.resolve("cutindex.avi"), Arrays.copyOf(bytes, index + 8 + 16 * 5 + 3));
+        assertEquals(12, frames(cutInIndex).size(), "every whole frame, not the index's first five");
     }
 
     @Test
