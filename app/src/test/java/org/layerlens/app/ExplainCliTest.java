@@ -284,6 +284,7 @@ class ExplainCliTest {
         // clipped to less than a pixel: a box with no area, explained as a 0x6 px object before
         cases.put("1:--box 599.9999,0,700,10 lies outside coffee.png, which is 600x400 pixels (less than a pixel of "
                 + "it is inside)", new String[] {"--box=599.9999,0,700,10"});
+        cases.put("1:--box 100,100,100.5,200 is less than a pixel wide or high", new String[] {"--box=100,100,100.5,200"});
         // --class alone was ignored unsaid; a misspelt one was said after the whole pass
         cases.put("2:explain: --class NAME goes with --class-maps DIR", new String[] {"--class", "circle"});
         cases.put("2:explain: --box: box 10,10,10,50 has zero or negative area",

@@ -144,8 +144,10 @@ final class CompareCommand implements Command {
             if (diffOut != null && worst != null) {
                 diff = Comparer.difference(xa, xb, worst, opt.mirrorB());
                 if (r.firstDivergent() == null && diff != null) {
-                    c.err.println("layerlens: no divergent module; --diff-out shows " + worst
-                            + ", the module with the largest relative error");
+                    boolean equal = r.modules().stream().filter(ModuleComparison::comparable)
+                            .allMatch(m -> m.metrics().relErr() == 0);
+                    c.err.println("layerlens: no divergent module; --diff-out shows " + worst + (equal
+                            ? " (all zero: no module differs at all)" : ", the module with the largest relative error"));
                 }
             }
         }

@@ -120,6 +120,10 @@ final class ExplainCommand implements Command {
         int w = img.originalWidth();
         int h = img.originalHeight();
         Box clipped = b.clip(w, h);
+        if (clipped.equals(b) && (b.width() < 1 || b.height() < 1)) {
+            throw new IOException(String.format(Locale.ROOT, "--box %s is less than a pixel wide or high: it stands "
+                    + "for an object in %s", given, img.name()));
+        }
         if (clipped.width() < 1 || clipped.height() < 1) {
             throw new IOException(String.format(Locale.ROOT, "--box %s lies outside %s, which is %dx%d pixels%s",
                     given, img.name(), w, h, clipped.width() > 0 && clipped.height() > 0

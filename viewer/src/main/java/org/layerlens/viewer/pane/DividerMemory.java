@@ -48,6 +48,9 @@ public final class DividerMemory {
             if (m.dragged >= 0) {
                 // that divider only: another may be squeezed by a small window just now
                 m.wanted[m.dragged] = split.getDividerPositions()[m.dragged];
+                if (m.dragged == m.wanted.length - 1) {
+                    m.lastPanePx = 0; // the user sized the last pane: no floor undoes it at the next resize
+                }
                 m.dragged = -1;
             }
         });
