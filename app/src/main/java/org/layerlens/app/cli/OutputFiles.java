@@ -91,7 +91,7 @@ final class OutputFiles {
     /**
      * Whether writing {@code out} would replace what {@code input} names for {@code command}: the
      * same file, or, in a folder it reads, an image it reads (every image for detect and stats;
-     * for the others one with an annotation beside it) or an annotation (eval, anchors).
+     * for the others one with an annotation beside it) or any annotation (.xml) there, whichever the command.
      */
     private static boolean reads(String command, Path input, Path out) throws IOException {
         if (!Files.exists(input) || !Files.exists(out)) {

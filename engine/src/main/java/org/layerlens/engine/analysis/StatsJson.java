@@ -102,7 +102,8 @@ public final class StatsJson {
                     (float) number(r, "max"), number(r, "p999"), number(r, "p9999"));
             if (!(range.min() <= range.max()) || !Float.isFinite(range.min()) || !Float.isFinite(range.max())
                     || !(range.p999() >= 0) || !(range.p9999() >= 0)) {
-                // what a run writes always holds this; an edited file may not, and would quantise to nonsense
+                // a run over a model with NaN weights (NaN ranges, written as null) or an edited file may not
+                // hold this, and would quantise to nonsense
                 throw new IllegalStateException(path + ": its range needs finite min <= max and p999, p9999 >= 0 "
                         + "(min " + range.min() + ", max " + range.max() + ")");
             }
