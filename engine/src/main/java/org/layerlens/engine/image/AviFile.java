@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,10 +61,19 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
 
     /** Reads frame {@code f}'s bytes. */
     static byte[] data(FileChannel ch, Frame f) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(f.length());
+        byte[] b = readFully(ch, f.offset(), f.length());
+        if (b == null) {
+            throw new IOException("the file ends inside a frame");
+        }
+        return b;
+    }
+
+    /** {@code n} bytes at {@code offset}, or null when the file ends before them. */
+    private static byte[] readFully(FileChannel ch, long offset, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
-            if (ch.read(b, f.offset() + b.position()) < 0) {
-                throw new IOException("the file ends inside a frame");
+            if (ch.read(b, offset + b.position()) < 0) {
+                return null;
             }
         }
         return b.array();
@@ -164,17 +174,14 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
             if (entries == 0) {
                 return false;
             }
-            ByteBuffer all = ByteBuffer.allocate(entries * 16).order(ByteOrder.LITTLE_ENDIAN);
-            while (all.hasRemaining()) {
-                if (ch.read(all, at + all.position()) < 0) {
-                    return false;
-                }
+            byte[] all = readFully(ch, at, entries * 16);
+            if (all == null) {
+                return false;
             }
             List<Frame> listed = new ArrayList<>();
             long base = -1;
             for (int i = 0; i < entries; i++) {
-                byte[] e = new byte[16];
-                all.get(16 * i, e);
+                byte[] e = Arrays.copyOfRange(all, 16 * i, 16 * i + 16);
                 String id = fourCc(e, 0);
                 if (!isVideoChunk(id)) {
                     continue;
@@ -259,8 +266,7 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
                     byte[] a = b.array();
                     boolean video = a[i] == dc[0] && a[i + 1] == dc[1] && a[i + 2] == dc[2]
                             && (a[i + 3] == dc[3] || a[i + 3] == db[3]);
-                    if (video && at + i + 8 + (ByteBuffer.wrap(a, i + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()
-                            & 0xffffffffL) <= to) {
+                    if (video && at + i + 8 + u32(a, i + 4) <= to) {
                         return at + i;
                     }
                 }
@@ -283,16 +289,7 @@ record AviFile(List<Frame> frames, double fps, String codec, boolean cutShort, l
 
         /** {@code n} bytes at {@code offset}, or null past the end of the file. */
         byte[] bytes(long offset, int n) throws IOException {
-            if (offset + n > size) {
-                return null;
-            }
-            ByteBuffer b = ByteBuffer.allocate(n);
-            while (b.hasRemaining()) {
-                if (ch.read(b, offset + b.position()) < 0) {
-                    return null;
-                }
-            }
-            return b.array();
+            return offset + n > size ? null : readFully(ch, offset, n);
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
@@ -108,17 +107,15 @@ final class AviFrames implements Video.Frames {
         if (f.length() == 0) {
             return null;
         }
-        MatOfByte bytes;
+        Mat bgr;
         try {
-            bytes = new MatOfByte(AviFile.data(channel, f));
+            bgr = Images.decode(AviFile.data(channel, f), Imgcodecs.IMREAD_COLOR);
         } catch (IOException e) {
             return null;
         }
-        Mat bgr = Imgcodecs.imdecode(bytes, Imgcodecs.IMREAD_COLOR);
         try {
             return bgr.empty() ? null : Video.rgbImage(file, bgr);
         } finally {
-            bytes.release();
             bgr.release();
         }
     }

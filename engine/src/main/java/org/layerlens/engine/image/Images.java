@@ -92,7 +92,12 @@ public final class Images {
 
     /** A file decoded by OpenCV from its bytes in memory, with {@code imread}'s {@code flags}. */
     private static Mat decodeFromMemory(Path file, int flags) throws IOException {
-        MatOfByte bytes = new MatOfByte(Files.readAllBytes(file));
+        return decode(Files.readAllBytes(file), flags);
+    }
+
+    /** Encoded bytes (a JPEG, a PNG, ...) decoded by OpenCV with {@code imread}'s {@code flags}; empty when it cannot. */
+    static Mat decode(byte[] encoded, int flags) {
+        MatOfByte bytes = new MatOfByte(encoded);
         try {
             return Imgcodecs.imdecode(bytes, flags);
         } finally {
